@@ -1,0 +1,10 @@
+import { defineConfig } from 'wxt';
+
+export default defineConfig({
+  modules: ['@wxt-dev/module-react'],
+  manifest: {
+    name: 'Parley',
+    description: 'Share your availability, add video links and export candidates without leaving the page.',
+    permissions: ['storage', 'clipboardWrite'],
+  },
+});
