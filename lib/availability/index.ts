@@ -1,0 +1,5 @@
+/** The availability engine: pure, clock injected, shared by the extension and the server. */
+export type { AvailabilityRules, FreeSlotsInput, Interval, TimeRange, Weekday } from './types';
+export { DEFAULT_RULES } from './types';
+export { expandIntervals, intersectIntervals, mergeIntervals, subtractIntervals } from './ranges';
+export { freeSlots, groupSlotsByDay, isSlotFree } from './slots';

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { IANAZone } from 'luxon';
+
+/**
+ * Schemas shared by the extension and the backend: what the options page edits, what the API
+ * accepts and answers. The server validates with these; the UI shows their messages inline.
+ */
+
+export const TimeZoneSchema = z
+  .string()
+  .min(1, 'Choose a time zone')
+  .refine((z) => IANAZone.isValidZone(z), { message: 'Unknown time zone: choose one from the list' });
+
+const HHMM = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'Use a time like 09:00');
+export const TimeRangeSchema = z
+  .object({ start: HHMM, end: HHMM })
+  .refine((r) => r.start < r.end, { message: 'The end must be after the start', path: ['end'] });
+
+const DayHours = z
+  .array(TimeRangeSchema)
+  .max(6, 'At most 6 ranges a day')
+  .refine(
+    (ranges) => [...ranges].sort((a, b) => a.start.localeCompare(b.start)).every((r, i, all) => i === 0 || all[i - 1]!.end <= r.start),
+    { message: 'Ranges on one day must not overlap' },
+  );
+
+export const IsoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-12-24')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'Not a real date');
+
+export const WEEKDAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
+export const WEEKDAY_NAMES: Record<(typeof WEEKDAYS)[number], string> = {
+  '1': 'Monday', '2': 'Tuesday', '3': 'Wednesday', '4': 'Thursday', '5': 'Friday', '6': 'Saturday', '7': 'Sunday',
+};
+
+export const SchedulerSettingsSchema = z.object({
+  durationMinutes: z.number().int().min(5, 'At least 5 minutes').max(480, 'At most 8 hours'),
+  timeZone: TimeZoneSchema,
+  workingHours: z.object({ '1': DayHours, '2': DayHours, '3': DayHours, '4': DayHours, '5': DayHours, '6': DayHours, '7': DayHours }),
+  blockedDates: z.array(IsoDateSchema).max(366, 'At most 366 blocked dates'),
+  bufferBeforeMinutes: z.number().int().min(0).max(240, 'At most 4 hours'),
+  bufferAfterMinutes: z.number().int().min(0).max(240, 'At most 4 hours'),
+  minimumNoticeMinutes: z.number().int().min(0).max(60 * 24 * 14, 'At most 14 days'),
+  noSameDay: z.boolean(),
+  horizonDays: z.number().int().min(1, 'At least 1 day').max(365, 'At most 365 days'),
+  dailyLimit: z.number().int().min(1, 'At least 1 a day').max(50).nullable(),
+  linkExpiryDays: z.number().int().min(1, 'At least 1 day').max(90, 'At most 90 days'),
+  slotStepMinutes: z.union([z.literal(5), z.literal(10), z.literal(15), z.literal(20), z.literal(30), z.literal(60)]),
+});
+export type SchedulerSettings = z.infer<typeof SchedulerSettingsSchema>;
+
+const nineToFive = [{ start: '09:00', end: '17:00' }];
+export function defaultSettings(timeZone = 'UTC'): SchedulerSettings {
+  return {
+    durationMinutes: 30,
+    timeZone,
+    workingHours: { '1': nineToFive, '2': nineToFive, '3': nineToFive, '4': nineToFive, '5': nineToFive, '6': [], '7': [] },
+    blockedDates: [],
+    bufferBeforeMinutes: 0,
+    bufferAfterMinutes: 0,
+    minimumNoticeMinutes: 240,
+    noSameDay: true,
+    horizonDays: 30,
+    dailyLimit: null,
+    linkExpiryDays: 14,
+    slotStepMinutes: 30,
+  };
+}
+
+export const EmailSchema = z.string().trim().toLowerCase().pipe(z.email('Enter a valid email address')).pipe(z.string().max(254));
+export const RegisterSchema = z.object({
+  email: EmailSchema,
+  name: z.string().trim().min(1, 'Enter your name').max(120),
+  password: z.string().min(10, 'Use at least 10 characters').max(200),
+  timeZone: TimeZoneSchema.optional(),
+});
+export const LoginSchema = z.object({ email: EmailSchema, password: z.string().min(1, 'Enter your password').max(200) });
+
+export const RecipientSchema = z.object({
+  key: z.string().min(3).max(300).regex(/^[a-z0-9-]+:[\w:.~%@+-]+$/i, 'Recipient key must look like "site:id"'),
+  name: z.string().trim().max(200).optional(),
+  profileUrl: z.url().max(500).optional(),
+});
+export type Recipient = z.infer<typeof RecipientSchema>;
+
+export const CreateInvitationSchema = z.object({
+  recipient: RecipientSchema,
+  durationMinutes: z.number().int().min(5).max(480).optional(),
+  expiresInDays: z.number().int().min(1).max(90).optional(),
+});
+
+export const InvitationStatusSchema = z.enum(['created', 'opened', 'booked', 'expired', 'revoked']);
+export const InvitationSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  recipient: RecipientSchema,
+  durationMinutes: z.number(),
+  status: InvitationStatusSchema,
+  expiresAt: z.string(),
+  createdAt: z.string(),
+  reused: z.boolean().optional(),
+});
+export type Invitation = z.infer<typeof InvitationSchema>;
+
+export const InterviewSchema = z.object({
+  id: z.string(),
+  start: z.string(),
+  end: z.string(),
+  candidateName: z.string(),
+  candidateEmail: z.string().nullable(),
+  candidatePhone: z.string(),
+  candidateTimeZone: z.string(),
+  note: z.string().nullable(),
+  link: z.string(),
+  status: z.enum(['confirmed', 'cancelled']),
+});
+export type Interview = z.infer<typeof InterviewSchema>;
+
+export const NotificationSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['booked', 'rescheduled', 'cancelled']),
+  message: z.string(),
+  createdAt: z.string(),
+  read: z.boolean(),
+});
+export type Notification = z.infer<typeof NotificationSchema>;
+
+export const RecruiterSchema = z.object({ id: z.string(), email: z.string(), name: z.string() });
+export type Recruiter = z.infer<typeof RecruiterSchema>;
+export const SessionSchema = z.object({ token: z.string(), recruiter: RecruiterSchema });
+
+export const BusyEventInputSchema = z
+  .object({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }), summary: z.string().max(200).default('') })
+  .refine((e) => Date.parse(e.end) > Date.parse(e.start), { message: 'The end must be after the start', path: ['end'] });
+
+/** The uniform error body of every 4xx answer. */
+export const ApiErrorSchema = z.object({
+  error: z.object({ message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>;

@@ -1,0 +1,13 @@
+import { demo } from './demo';
+import { linkedin } from './linkedin';
+import type { SiteAdapter } from './types';
+
+export type { Composer, PagePredicate, Recipient, SiteAdapter } from './types';
+export { demo, linkedin };
+
+export const adapters: SiteAdapter[] = [linkedin, demo];
+
+/** The adapter for a page, or undefined when Parley does not know the site. */
+export function adapterFor(url: URL): SiteAdapter | undefined {
+  return adapters.find((adapter) => adapter.matches(url));
+}

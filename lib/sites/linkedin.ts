@@ -1,0 +1,500 @@
+import { openShadowRootsIn } from '../dom/observe-elements';
+import { page, type Composer, type Recipient, type SiteAdapter } from './types';
+
+// LinkedIn localizes every aria-label and placeholder, and its newer shell hashes class names
+// (`_a1b2c3`). So composers are recognised by structure (a form holding a textbox and a submit
+// button), ARIA roles, element names, URL shapes and a few stable ids; classes are the last fallback.
+
+/** Named selectors, each list in order of preference. Class names carry the month they were seen. */
+export const selectors = {
+  /** The message body editor. */
+  editor: [
+    '[contenteditable="true"][role="textbox"]',
+    '[contenteditable="plaintext-only"][role="textbox"]',
+    'textarea', // Recruiter InMail body
+    '.msg-form__contenteditable', // seen 2026-11
+  ],
+  /** The send control of the composer's form. */
+  send: [
+    'button[type="submit"]',
+    'input[type="submit"]',
+    '.msg-form__send-button', // seen 2026-11
+  ],
+  /** An InMail subject field: a form with one is a message composer wherever it is. */
+  subject: [
+    'input[name="subject"]',
+    'input[name*="subject"]',
+    'input[id*="subject"]',
+    '.msg-form__subject', // seen 2026-11
+  ],
+  /** Editors here are never message composers: feed posts and their comment boxes. */
+  notMessaging: [
+    '[role="article"]',
+    '[data-urn*="urn:li:activity"]',
+    '[data-id*="urn:li:activity"]',
+    '.comments-comment-box', // seen 2026-11
+    '.share-box', // seen 2026-11
+  ],
+  /** Hosts whose open shadow root renders the messaging overlay in the newer shell. */
+  interopHost: ['#interop-outlet', '[data-testid="interop-shadowdom"]'],
+  /** Landmarks that, when they list conversations, make every composer in them a message composer. */
+  messagingRegion: ['main', '[role="main"]', 'aside', '[role="complementary"]'],
+  conversationLink: ['a[href*="/messaging/thread/"]'],
+  /** Containers known to be messaging UI (old shell). */
+  messagingContainer: [
+    '.msg-form', // seen 2026-11
+    '.msg-overlay-conversation-bubble', // seen 2026-11
+    '.msg-convo-wrapper', // seen 2026-11
+    '#msg-overlay',
+  ],
+  /** The conversation container, when structure alone did not find it. */
+  conversationRoot: [
+    '.msg-overlay-conversation-bubble', // seen 2026-11
+    '.msg-convo-wrapper', // seen 2026-11
+  ],
+  /** What heads a conversation: its title bar. */
+  header: ['header', 'h1, h2, h3, [role="heading"]'],
+  /** Stop climbing for the conversation root at these. */
+  landmark: ['main', '[role="main"]', 'aside', '[role="complementary"]', 'body'],
+  /** Overlays, where the page URL says nothing about the conversation. */
+  overlay: [
+    'aside',
+    '[role="complementary"]',
+    '#msg-overlay',
+    '.msg-overlay-conversation-bubble', // seen 2026-11
+  ],
+  /** The "To:" field of a new message. */
+  recipientSearch: [
+    'input[role="combobox"]',
+    '[role="combobox"] input',
+    '.msg-connections-typeahead__search-field', // seen 2026-11
+  ],
+  /** Selected recipients beside the "To:" field. */
+  recipientPill: [
+    '[role="listitem"]',
+    'li',
+    '.artdeco-pill', // seen 2026-11
+  ],
+  /** Text that is not the visible name. */
+  notName: [
+    'button',
+    'svg',
+    'time',
+    '[hidden]',
+    '.visually-hidden', // seen 2026-11
+    '.a11y-text', // seen 2026-11
+    '.sr-only',
+  ],
+} as const satisfies Record<string, readonly string[]>;
+
+const any = (list: readonly string[]) => list.join(', ');
+const EDITOR = any(selectors.editor);
+
+/** URL shapes, with the URLs they must accept beside them. */
+export const linkedinPages = {
+  /** Any page of the app: overlay bubbles open everywhere. */
+  app: page(
+    [
+      'https://www.linkedin.com/feed/',
+      'https://www.linkedin.com/in/some-member-42/',
+      'https://linkedin.com/jobs/view/4012345678/',
+    ],
+    (url) => url.protocol === 'https:' && (url.hostname === 'www.linkedin.com' || url.hostname === 'linkedin.com'),
+  ),
+  /** A conversation on the full messaging page. */
+  thread: page(
+    [
+      'https://www.linkedin.com/messaging/thread/2-OGM1ZWJhNjQtYTk0Ni00ZjE2LWI0NTAtNmJmOGY3ZDcxYjVhXzEwMA==/',
+      'https://www.linkedin.com/messaging/thread/2-YjQ0ZWQ1/?trk=nav_msg',
+    ],
+    (url) => isApp(url) && refFromPath(url.pathname)?.kind === 'thread' && url.pathname.startsWith('/messaging/'),
+  ),
+  /** A new message: recipients are chosen in a "To:" field or passed in the URL. */
+  compose: page(
+    [
+      'https://www.linkedin.com/messaging/thread/new/',
+      'https://www.linkedin.com/messaging/compose/?recipient=ACoAAB4x7QwBcD2eFgHiJkLmNoPqRsTuVwXyZ01',
+    ],
+    (url) => isApp(url) && /^\/messaging\/(?:thread\/new|compose)\/?$/.test(url.pathname),
+  ),
+  /** LinkedIn Recruiter: inbox threads and candidate profiles, both with InMail compose panels. */
+  recruiter: page(
+    [
+      'https://www.linkedin.com/talent/inbox/0/main/id/2-NzQ1ZTFhZDMtOGM4Yy00ZDk1XzAxMg==',
+      'https://www.linkedin.com/talent/profile/AEMAAAXyZ12bC3dEfGhIjK?project=1234567&trk=PROJECT_PIPELINE',
+      'https://www.linkedin.com/talent/hire/1234567/discover/recruiterSearch/profile/AEMAAAXyZ12bC3dEfGhIjK',
+    ],
+    (url) => isApp(url) && url.pathname.startsWith('/talent/'),
+  ),
+};
+
+function isApp(url: URL): boolean {
+  return linkedinPages.app.test(url);
+}
+
+// ---------------------------------------------------------------------------------------------
+// References: what a link or a page URL points at.
+
+export type LinkedInRef =
+  | { kind: 'in'; id: string } // vanity slug, lower-case
+  | { kind: 'member'; id: string } // member id ("ACoAA…"), case-sensitive
+  | { kind: 'talent'; id: string } // Recruiter profile id ("AEMAA…")
+  | { kind: 'thread'; id: string };
+
+const MEMBER_ID = /^ACoAA[A-Za-z0-9_-]{6,}$/;
+const SLUG = /^[\p{L}\p{M}\p{N}_.-]{2,100}$/u;
+
+function decode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a LinkedIn path points at, e.g. `/in/Jane-Doe-1/` → `{ kind: 'in', id: 'jane-doe-1' }`. */
+export function refFromPath(pathname: string): LinkedInRef | undefined {
+  const parts = pathname.split('/').filter(Boolean);
+  const [first, second] = parts;
+  if (first === 'in' && second) {
+    const id = decode(second);
+    if (!id || id === 'me') return undefined; // "/in/me/" is whoever is signed in
+    if (MEMBER_ID.test(id)) return { kind: 'member', id };
+    return SLUG.test(id) ? { kind: 'in', id: id.toLowerCase() } : undefined;
+  }
+  if (first === 'messaging' && second === 'thread' && parts[2] && parts[2] !== 'new') {
+    const id = decode(parts[2]);
+    return id ? { kind: 'thread', id } : undefined;
+  }
+  if (first === 'talent') {
+    const profile = parts.indexOf('profile');
+    const profileId = profile > 0 ? parts[profile + 1] : undefined;
+    if (profileId && /^[A-Za-z0-9_-]{6,}$/.test(profileId)) return { kind: 'talent', id: profileId };
+    const thread = parts[1] === 'inbox' ? parts.indexOf('id') : -1;
+    const threadId = thread > 0 ? parts[thread + 1] : undefined;
+    const id = threadId ? decode(threadId) : undefined;
+    if (id) return { kind: 'thread', id };
+  }
+  return undefined;
+}
+
+/** Member ids passed to a new message in its URL (`?recipient=…`, `?profileUrn=urn:li:fsd_profile:…`). */
+export function memberIdsFromParams(url: URL): string[] {
+  const ids = new Set<string>();
+  for (const name of ['recipient', 'recipients', 'profileUrn']) {
+    for (const value of url.searchParams.getAll(name)) {
+      for (const match of value.matchAll(/ACoAA[A-Za-z0-9_-]{6,}/g)) ids.add(match[0]);
+    }
+  }
+  return [...ids];
+}
+
+/** How a site that speaks LinkedIn's DOM names people: LinkedIn itself, or Parley's demo page. */
+export interface LinkedInFlavour {
+  keyPrefix: string;
+  /** What an href on the page points at, or undefined when it leaves the site. */
+  ref(href: string, pageUrl: URL): LinkedInRef | undefined;
+  profileUrl(ref: LinkedInRef, pageUrl: URL): string | undefined;
+}
+
+const LINKEDIN_HOST = /^(?:[a-z0-9-]+\.)*linkedin\.com$/;
+
+export const linkedinFlavour: LinkedInFlavour = {
+  keyPrefix: 'linkedin',
+  ref(href, pageUrl) {
+    let url: URL;
+    try {
+      url = new URL(href, pageUrl);
+    } catch {
+      return undefined;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+    return LINKEDIN_HOST.test(url.hostname) ? refFromPath(url.pathname) : undefined;
+  },
+  profileUrl(ref) {
+    const path = canonicalPath(ref);
+    return path && `https://www.linkedin.com${path}`;
+  },
+};
+
+/** `/in/<slug>/` (lower-case, encoded like LinkedIn does) or `/talent/profile/<id>`. */
+export function canonicalPath(ref: LinkedInRef): string | undefined {
+  switch (ref.kind) {
+    case 'in':
+    case 'member':
+      return `/in/${encodeURIComponent(ref.id)}/`;
+    case 'talent':
+      return `/talent/profile/${encodeURIComponent(ref.id)}`;
+    case 'thread':
+      return undefined;
+  }
+}
+
+/** Canonical public profile URL for any LinkedIn profile link, e.g. `https://www.linkedin.com/in/jane-doe/`. */
+export function canonicalProfileUrl(href: string, base = 'https://www.linkedin.com/'): string | undefined {
+  const ref = linkedinFlavour.ref(href, new URL(base));
+  return ref && (ref.kind === 'in' || ref.kind === 'member') ? linkedinFlavour.profileUrl(ref, new URL(base)) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Composers.
+
+function closestAny(el: Element, list: readonly string[]): Element | null {
+  for (const selector of list) {
+    const found = el.closest(selector);
+    if (found) return found;
+  }
+  return null;
+}
+
+function queryAny(scope: ParentNode, list: readonly string[]): Element | null {
+  for (const selector of list) {
+    const found = scope.querySelector(selector);
+    if (found) return found;
+  }
+  return null;
+}
+
+function isShadowRoot(node: Node): node is ShadowRoot {
+  return node.nodeType === 11 && 'host' in node;
+}
+
+function isTextarea(el: Element): el is HTMLTextAreaElement {
+  return el.tagName === 'TEXTAREA';
+}
+
+function isUsableEditor(el: Element): boolean {
+  if (el.closest('[hidden], [aria-hidden="true"]')) return false;
+  if (isTextarea(el)) return !el.disabled && !el.readOnly;
+  const editable = el.getAttribute('contenteditable');
+  return editable === 'true' || editable === '' || editable === 'plaintext-only';
+}
+
+/** The form a composer lives in: a real <form>, or the messaging form container of the old shell. */
+function formOf(editor: Element): HTMLElement | null {
+  return editor.closest<HTMLElement>('form') ?? (closestAny(editor, ['.msg-form']) as HTMLElement | null);
+}
+
+/** The one editor of a form: a rich text box before any textarea (InMail may have both kinds). */
+function primaryEditor(form: Element): HTMLElement | undefined {
+  const editors = [...form.querySelectorAll<HTMLElement>(EDITOR)].filter(isUsableEditor);
+  return editors.find((el) => !isTextarea(el)) ?? editors[0];
+}
+
+function inInteropShadow(el: Element): boolean {
+  for (let root = el.getRootNode(); isShadowRoot(root); root = root.host.getRootNode()) {
+    if (closestAny(root.host, selectors.interopHost)) return true;
+  }
+  return false;
+}
+
+function isMessagingContext(form: HTMLElement): boolean {
+  if (queryAny(form, selectors.subject)) return true; // InMail
+  if (inInteropShadow(form)) return true;
+  const region = closestAny(form, selectors.messagingRegion);
+  if (region && queryAny(region, selectors.conversationLink)) return true;
+  return closestAny(form, selectors.messagingContainer) !== null;
+}
+
+function editorCount(scope: Element): number {
+  let count = 0;
+  for (const el of scope.querySelectorAll(EDITOR)) if (isUsableEditor(el)) count++;
+  return count;
+}
+
+/** The conversation container: the nearest ancestor that also holds the conversation's title bar. */
+function conversationRootFor(form: HTMLElement): HTMLElement {
+  const dialog = form.closest<HTMLElement>('[role="dialog"]');
+  if (dialog && editorCount(dialog) <= 1) return dialog;
+  for (const heading of selectors.header) {
+    for (let el = form.parentElement; el; el = el.parentElement) {
+      if (editorCount(el) > 1) break;
+      if ([...el.querySelectorAll(heading)].some((h) => !form.contains(h))) return el;
+      if (closestAny(el, selectors.landmark) === el) break;
+    }
+  }
+  const known = closestAny(form, selectors.conversationRoot) as HTMLElement | null;
+  return known && editorCount(known) <= 1 ? known : form;
+}
+
+/** The editor's own container inside the form: it outlives re-renders of the footer toolbar. */
+function mountAfterFor(editor: HTMLElement, form: HTMLElement): HTMLElement {
+  let el = editor;
+  while (el.parentElement && el.parentElement !== form) el = el.parentElement;
+  return el.parentElement === form ? el : editor;
+}
+
+export function composerFor(editor: HTMLElement): Composer | undefined {
+  if (!editor.matches(EDITOR) || !isUsableEditor(editor)) return undefined;
+  const form = formOf(editor);
+  if (!form || primaryEditor(form) !== editor) return undefined;
+  if (!queryAny(form, selectors.send)) return undefined;
+  if (closestAny(form, selectors.notMessaging)) return undefined;
+  if (!isMessagingContext(form)) return undefined;
+  return { editor, root: conversationRootFor(form), mountAfter: mountAfterFor(editor, form) };
+}
+
+/**
+ * Composers in `root`, in `root` itself, in the form `root` sits in (so a re-rendered footer leads back to
+ * its composer) and in every open shadow root below it.
+ */
+export function findComposers(root: ParentNode): Composer[] {
+  const found = new Map<HTMLElement, Composer>();
+  const consider = (el: HTMLElement | undefined) => {
+    if (!el || found.has(el)) return;
+    const composer = composerFor(el);
+    if (composer) found.set(el, composer);
+  };
+  if (root.nodeType === 1) {
+    const el = root as HTMLElement;
+    if (el.matches(EDITOR)) consider(el);
+    const form = formOf(el);
+    if (form) consider(primaryEditor(form));
+  }
+  for (const scope of [root, ...openShadowRootsIn(root)]) {
+    for (const el of scope.querySelectorAll<HTMLElement>(EDITOR)) consider(el);
+  }
+  return [...found.values()];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recipients.
+
+/** Visible text of an element, without screen-reader-only text, buttons and icons. */
+export function visibleText(el: Element): string {
+  const skip = any(selectors.notName);
+  let text = '';
+  const walk = (node: Node) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === 3) text += child.textContent ?? '';
+      else if (child.nodeType === 1 && !(child as Element).matches(skip)) walk(child);
+    }
+  };
+  walk(el);
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The conversation's title bar: its <header>, or the part of the root holding its first heading. */
+function titleBar(composer: Composer, form: Element | null): Element | undefined {
+  for (const selector of selectors.header) {
+    for (const el of composer.root.querySelectorAll(selector)) {
+      if (form?.contains(el)) continue;
+      const header = el.closest('header');
+      if (header && composer.root.contains(header)) return header;
+      let region: Element = el;
+      while (region.parentElement && region.parentElement !== composer.root) region = region.parentElement;
+      return region;
+    }
+  }
+  return undefined;
+}
+
+function nameIn(region: Element): string | undefined {
+  const headings = selectors.header[1];
+  const heading = region.matches(headings) ? region : (region.querySelector(headings) ?? region.querySelector('a[href]'));
+  const name = heading ? visibleText(heading) : '';
+  return name || undefined;
+}
+
+function toRecipient(ref: LinkedInRef, name: string | undefined, flavour: LinkedInFlavour, pageUrl: URL): Recipient {
+  const recipient: Recipient = { key: `${flavour.keyPrefix}:${ref.kind}:${ref.id}` };
+  if (name) recipient.name = name;
+  const profileUrl = flavour.profileUrl(ref, pageUrl);
+  if (profileUrl) recipient.profileUrl = profileUrl;
+  return recipient;
+}
+
+function refsIn(scope: Element, flavour: LinkedInFlavour, pageUrl: URL): LinkedInRef[] {
+  const refs = new Map<string, LinkedInRef>();
+  for (const a of scope.querySelectorAll('a[href]')) {
+    const ref = flavour.ref(a.getAttribute('href') ?? '', pageUrl);
+    if (ref) refs.set(`${ref.kind}:${ref.id}`, ref);
+  }
+  return [...refs.values()];
+}
+
+const isPerson = (ref: LinkedInRef) => ref.kind !== 'thread';
+
+/**
+ * The person a title bar links to. One person may be linked several ways (vanity slug, member id,
+ * Recruiter profile); two links of the same kind mean a group conversation.
+ */
+function onePerson(refs: LinkedInRef[]): LinkedInRef | undefined {
+  const byKind = (kind: LinkedInRef['kind']) => refs.filter((r) => r.kind === kind);
+  const kinds = [byKind('in'), byKind('member'), byKind('talent')];
+  if (kinds.some((list) => list.length > 1)) return undefined;
+  return kinds.find((list) => list.length === 1)?.[0];
+}
+
+/** The composer fills the whole page (not an overlay), so the page URL describes its conversation. */
+function isPageLevel(composer: Composer): boolean {
+  return !isShadowRoot(composer.root.getRootNode()) && !closestAny(composer.root, selectors.overlay);
+}
+
+/** A new message: the person is the single selected pill, or the single member id in the URL. */
+function composeRecipient(
+  composer: Composer,
+  search: Element,
+  form: Element | null,
+  flavour: LinkedInFlavour,
+  pageUrl: URL,
+): Recipient | undefined {
+  let pills: Element[] = [];
+  for (let el = search.parentElement; el && composer.root.contains(el) && pills.length === 0; el = el.parentElement) {
+    for (const selector of selectors.recipientPill) {
+      pills = [...el.querySelectorAll(selector)].filter(
+        (pill) => !pill.closest('[role="listbox"]') && !form?.contains(pill) && visibleText(pill) !== '',
+      );
+      if (pills.length > 0) break;
+    }
+  }
+  if (pills.length > 1) return undefined; // a group message has no single recipient
+  const pill = pills[0];
+  const name = pill ? visibleText(pill) : undefined;
+  const linked = pill ? refsIn(pill, flavour, pageUrl).filter(isPerson) : [];
+  if (linked.length === 1 && linked[0]) return toRecipient(linked[0], name, flavour, pageUrl);
+  const ids = isPageLevel(composer) ? memberIdsFromParams(pageUrl) : [];
+  if (ids.length === 1 && ids[0]) return toRecipient({ kind: 'member', id: ids[0] }, name, flavour, pageUrl);
+  return undefined;
+}
+
+/**
+ * Who the composer writes to: the one person linked from the conversation's title bar; for a new message
+ * the selected recipient; otherwise the conversation itself (from a thread link or the page URL).
+ * Group conversations without a known thread, and unknown pages, give `undefined`.
+ */
+export function recipientForComposer(composer: Composer, pageUrl: URL, flavour: LinkedInFlavour): Recipient | undefined {
+  const form = formOf(composer.editor);
+  const search = [...composer.root.querySelectorAll(any(selectors.recipientSearch))].find((el) => !form?.contains(el));
+  if (search) return composeRecipient(composer, search, form, flavour, pageUrl);
+
+  const bar = titleBar(composer, form);
+  const name = bar ? nameIn(bar) : undefined;
+  const refs = bar ? refsIn(bar, flavour, pageUrl) : [];
+  const person = onePerson(refs);
+  if (person) return toRecipient(person, name, flavour, pageUrl);
+  const people = refs.filter(isPerson);
+
+  const fromPage = isPageLevel(composer) ? flavour.ref(pageUrl.href, pageUrl) : undefined;
+  if (people.length === 0 && fromPage && fromPage.kind === 'talent') return toRecipient(fromPage, name, flavour, pageUrl);
+  const thread = refs.find((r) => r.kind === 'thread') ?? (fromPage?.kind === 'thread' ? fromPage : undefined);
+  return thread ? toRecipient(thread, name, flavour, pageUrl) : undefined;
+}
+
+export const linkedin: SiteAdapter = {
+  id: 'linkedin',
+  name: 'LinkedIn',
+  examples: {
+    matching: [
+      ...linkedinPages.app.examples,
+      ...linkedinPages.thread.examples,
+      ...linkedinPages.compose.examples,
+      ...linkedinPages.recruiter.examples,
+    ],
+  },
+  matches: (url) => linkedinPages.app.test(url),
+  findComposers,
+  composerFor,
+  recipientFor: (composer, url) => recipientForComposer(composer, url, linkedinFlavour),
+  shadowHosts: any(selectors.interopHost),
+};

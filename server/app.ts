@@ -1,0 +1,67 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { NONCE, secureHeaders } from 'hono/secure-headers';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AppEnv, Deps } from './deps.js';
+import { errorBody, handleError, UserError } from './http.js';
+import { CSS } from './pages/layout.js';
+import { authRoutes } from './routes/auth.js';
+import { bookingRoutes } from './routes/booking.js';
+import { calendarRoutes } from './routes/calendar.js';
+import { interviewRoutes, notificationRoutes } from './routes/interviews.js';
+import { invitationRoutes } from './routes/invitations.js';
+import { settingsRoutes } from './routes/settings.js';
+
+const DEMO_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo');
+
+/** The extension's own pages may call the API; no web origin may. */
+const isExtensionOrigin = (origin: string) => /^(chrome|moz)-extension:\/\/[a-z0-9-]+$/i.test(origin);
+
+export function createApp(deps: Deps) {
+  const api = new Hono<AppEnv>()
+    .use(cors({ origin: (o) => (isExtensionOrigin(o) ? o : null), allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600 }))
+    .use(async (c, next) => {
+      // The .ics import has its own, larger limit.
+      if (c.req.path.endsWith('/calendar/import')) return next();
+      return bodyLimit({ maxSize: 64 * 1024, onError: () => { throw new UserError(413, 'The request body is too large (64 KB at most)'); } })(c, next);
+    })
+    .route('/auth', authRoutes(deps))
+    .route('/settings', settingsRoutes(deps))
+    .route('/calendar', calendarRoutes(deps))
+    .route('/invitations', invitationRoutes(deps))
+    .route('/interviews', interviewRoutes(deps))
+    .route('/notifications', notificationRoutes(deps));
+
+  const app = new Hono<AppEnv>();
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"], styleSrc: ["'self'"], scriptSrc: [NONCE], imgSrc: ["'self'", 'data:'], formAction: ["'self'"],
+        frameAncestors: ["'none'"], baseUri: ["'none'"], connectSrc: ["'self'"],
+      },
+      referrerPolicy: 'no-referrer',
+    }),
+  );
+  app.onError(handleError);
+  app.notFound((c) => (c.req.path.startsWith('/api/') ? c.json(errorBody('No such API route'), 404) : c.text('Not found', 404)));
+  app.get('/healthz', async (c) => {
+    await deps.db.query('select 1');
+    return c.json({ ok: true, database: deps.db.kind, mail: deps.mailer.kind });
+  });
+  app.get('/assets/parley.css', (c) => c.body(CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+  app.route('/api', api);
+  app.route('/b', bookingRoutes(deps));
+  // A page shaped like LinkedIn messaging, so Parley can be tried without a LinkedIn account.
+  app.get('/demo/messaging', async (c) => {
+    const page = await readFile(path.join(DEMO_DIR, 'messaging.html'), 'utf8');
+    c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:");
+    return c.html(page);
+  });
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { migrate, openDatabase, type Database } from './db.js';
+import type { Deps } from './deps.js';
+import { jobHandlers } from './handlers.js';
+import { createJobQueue } from './jobs.js';
+import { createMailer, type Mailer } from './mail.js';
+import { localOnlyDirectory } from './providers/calendar/local.js';
+import { createSealer, loadSecretKey } from './secrets.js';
+
+export interface Parley {
+  deps: Deps;
+  app: ReturnType<typeof createApp>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a running Parley from configuration: the database (PGlite in DATA_DIR unless DATABASE_URL
+ * is set), migrations, the key, the mailer, the calendars and the job queue.
+ */
+export async function bootParley(config: Config, opts: { db?: Database; clock?: () => number; mailer?: Mailer; startJobs?: boolean } = {}): Promise<Parley> {
+  const db = opts.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') }));
+  await migrate(db);
+  const key = await loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir, warn: (m) => console.warn(`[parley] ${m}`) });
+  const base = {
+    db,
+    config,
+    clock: opts.clock ?? Date.now,
+    sealer: createSealer(key),
+    mailer: opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }),
+    calendars: localOnlyDirectory(db),
+  };
+  const jobs = createJobQueue(db, jobHandlers(base));
+  const deps: Deps = { ...base, jobs };
+  if (opts.startJobs !== false) jobs.start();
+  return {
+    deps,
+    app: createApp(deps),
+    async close() {
+      await jobs.stop();
+      if (!opts.db) await db.close();
+    },
+  };
+}

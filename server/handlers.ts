@@ -1,0 +1,31 @@
+import type { Deps } from './deps.js';
+import { mailForBooking } from './notify.js';
+import { findBooking } from './services/bookings.js';
+import type { JobHandler } from './jobs.js';
+
+/** What each durable job does. Every handler is idempotent: running it twice changes nothing more. */
+export function jobHandlers(deps: Omit<Deps, 'jobs'>): Record<string, JobHandler> {
+  return {
+    'calendar.sync': async (payload) => {
+      const booking = await findBooking(deps.db, String(payload.bookingId));
+      if (!booking) return;
+      const { target } = await deps.calendars.forRecruiter(booking.recruiter_id);
+      const key = `parley-${booking.id}`;
+      if (booking.status === 'cancelled') return target.deleteEvent(booking.recruiter_id, key);
+      await target.upsertEvent(booking.recruiter_id, {
+        key,
+        start: booking.starts_at.getTime(),
+        end: booking.ends_at.getTime(),
+        summary: `Interview: ${booking.candidate_name}`,
+        description: [`Phone: ${booking.candidate_phone}`, booking.candidate_email ? `E-mail: ${booking.candidate_email}` : '', booking.note ? `Note: ${booking.note}` : '']
+          .filter(Boolean).join('\n'),
+        attendees: booking.candidate_email ? [{ name: booking.candidate_name, email: booking.candidate_email }] : [],
+      });
+    },
+    'mail.booking': async (payload) => {
+      const kind = payload.kind as 'booked' | 'rescheduled' | 'cancelled';
+      const to = payload.to as 'recruiter' | 'candidate';
+      await mailForBooking(deps, String(payload.bookingId), kind, to);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { buildIcs } from '../lib/ics.js';
+import type { Deps } from './deps.js';
+import { renderBookingEmail, type RecruiterNotice } from './mail-templates.js';
+import { loadSettings } from './routes/settings.js';
+import { findBooking } from './services/bookings.js';
+import { invitationUrl } from './services/invitations.js';
+
+/**
+ * Mails the recruiter on every booking, reschedule and cancel, and the candidate (when they gave an
+ * address) on booking and reschedule. With SMTP configured this is a real mail; otherwise the
+ * development outbox logs it.
+ */
+export async function mailForBooking(deps: Omit<Deps, 'jobs'>, bookingId: string, kind: RecruiterNotice, to: 'recruiter' | 'candidate'): Promise<void> {
+  const booking = await findBooking(deps.db, bookingId);
+  if (!booking) return;
+  if (to === 'candidate' && (kind === 'cancelled' || !booking.candidate_email)) return;
+  const [row] = await deps.db.query<{ name: string; email: string; token_sealed: string }>(
+    `select r.name, r.email, i.token_sealed from recruiters r join invitations i on i.recruiter_id = r.id where i.id = $1`,
+    [booking.invitation_id],
+  );
+  if (!row) return;
+  const settings = await loadSettings(deps.db, booking.recruiter_id);
+  const link = invitationUrl(deps as Deps, deps.sealer.open(row.token_sealed));
+  const input = {
+    recruiterName: row.name,
+    recruiterEmail: row.email,
+    candidateName: booking.candidate_name,
+    candidatePhone: booking.candidate_phone,
+    ...(booking.candidate_email ? { candidateEmail: booking.candidate_email } : {}),
+    ...(booking.note ? { note: booking.note } : {}),
+    start: booking.starts_at,
+    end: booking.ends_at,
+    recruiterTimeZone: settings.timeZone,
+    candidateTimeZone: booking.candidate_time_zone,
+    manageUrl: link,
+  };
+  const mail = renderBookingEmail(to === 'candidate' ? 'candidate-confirmation' : kind, input);
+  const method = kind === 'cancelled' ? 'CANCEL' : 'REQUEST';
+  const ics = buildIcs(
+    {
+      uid: `${booking.id}@parley`,
+      sequence: booking.sequence,
+      start: booking.starts_at,
+      end: booking.ends_at,
+      timeZone: to === 'candidate' ? booking.candidate_time_zone : settings.timeZone,
+      summary: to === 'candidate' ? `Interview with ${row.name}` : `Interview: ${booking.candidate_name}`,
+      description: `Details, reschedule or cancel: ${link}`,
+      url: link,
+      organizer: { name: row.name, email: row.email },
+      attendees: booking.candidate_email ? [{ name: booking.candidate_name, email: booking.candidate_email }] : [],
+      status: kind === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+    },
+    method,
+  );
+  await deps.mailer.send({
+    to: to === 'candidate' ? booking.candidate_email! : row.email,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    ics: { content: ics, method },
+  });
+}
