@@ -17,9 +17,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          // One PGlite per file; files run in parallel workers but a shared Postgres
-          // database must not be reset by two files at once.
-          fileParallelism: !process.env.DATABASE_URL,
         },
       },
     ],

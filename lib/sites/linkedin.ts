@@ -52,8 +52,10 @@ export const selectors = {
     '.msg-overlay-conversation-bubble', // seen 2026-11
     '.msg-convo-wrapper', // seen 2026-11
   ],
-  /** What heads a conversation: its title bar. */
-  header: ['header', 'h1, h2, h3, [role="heading"]'],
+  /** What heads a conversation: its title bar, found as the nearest of these around the form. */
+  title: ['header, h1, h2, h3, h4, [role="heading"]'],
+  /** The element holding a person's name inside a title bar. */
+  heading: ['h1, h2, h3, h4, [role="heading"]'],
   /** Stop climbing for the conversation root at these. */
   landmark: ['main', '[role="main"]', 'aside', '[role="complementary"]', 'body'],
   /** Overlays, where the page URL says nothing about the conversation. */
@@ -263,8 +265,9 @@ function isTextarea(el: Element): el is HTMLTextAreaElement {
   return el.tagName === 'TEXTAREA';
 }
 
+// Hidden editors still count: collapsed bubbles and aria-hidden pages (behind a modal) come back without
+// any mutation, and observers only look again when something is added.
 function isUsableEditor(el: Element): boolean {
-  if (el.closest('[hidden], [aria-hidden="true"]')) return false;
   if (isTextarea(el)) return !el.disabled && !el.readOnly;
   const editable = el.getAttribute('contenteditable');
   return editable === 'true' || editable === '' || editable === 'plaintext-only';
@@ -306,12 +309,11 @@ function editorCount(scope: Element): number {
 function conversationRootFor(form: HTMLElement): HTMLElement {
   const dialog = form.closest<HTMLElement>('[role="dialog"]');
   if (dialog && editorCount(dialog) <= 1) return dialog;
-  for (const heading of selectors.header) {
-    for (let el = form.parentElement; el; el = el.parentElement) {
-      if (editorCount(el) > 1) break;
-      if ([...el.querySelectorAll(heading)].some((h) => !form.contains(h))) return el;
-      if (closestAny(el, selectors.landmark) === el) break;
-    }
+  const title = any(selectors.title);
+  for (let el = form.parentElement; el; el = el.parentElement) {
+    if (editorCount(el) > 1) break;
+    if ([...el.querySelectorAll(title)].some((h) => !form.contains(h))) return el;
+    if (closestAny(el, selectors.landmark) === el) break;
   }
   const known = closestAny(form, selectors.conversationRoot) as HTMLElement | null;
   return known && editorCount(known) <= 1 ? known : form;
@@ -376,21 +378,19 @@ export function visibleText(el: Element): string {
 
 /** The conversation's title bar: its <header>, or the part of the root holding its first heading. */
 function titleBar(composer: Composer, form: Element | null): Element | undefined {
-  for (const selector of selectors.header) {
-    for (const el of composer.root.querySelectorAll(selector)) {
-      if (form?.contains(el)) continue;
-      const header = el.closest('header');
-      if (header && composer.root.contains(header)) return header;
-      let region: Element = el;
-      while (region.parentElement && region.parentElement !== composer.root) region = region.parentElement;
-      return region;
-    }
+  for (const el of composer.root.querySelectorAll(any(selectors.title))) {
+    if (form?.contains(el)) continue;
+    const header = el.closest('header');
+    if (header && composer.root.contains(header)) return header;
+    let region: Element = el;
+    while (region.parentElement && region.parentElement !== composer.root) region = region.parentElement;
+    return region;
   }
   return undefined;
 }
 
 function nameIn(region: Element): string | undefined {
-  const headings = selectors.header[1];
+  const headings = any(selectors.heading);
   const heading = region.matches(headings) ? region : (region.querySelector(headings) ?? region.querySelector('a[href]'));
   const name = heading ? visibleText(heading) : '';
   return name || undefined;

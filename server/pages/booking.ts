@@ -1,5 +1,5 @@
 import { html } from 'hono/html';
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { getCountries, getCountryCallingCode } from 'libphonenumber-js';
 import { groupSlotsByDay, type Interval } from '../../lib/availability/index.js';
 import { PRESET_NOTES } from '../../lib/booking-form.js';
@@ -17,7 +17,8 @@ function offsetLabel(zone: string, now: number): string {
 
 const ALL_ZONES = Intl.supportedValuesOf('timeZone');
 const ZONE_SET = new Set(ALL_ZONES);
-export const isListedZone = (z: string) => ZONE_SET.has(z) || z === 'UTC';
+/** Any zone luxon knows (Intl lists only canonical names: "Asia/Calcutta", not "Asia/Kolkata"). */
+export const isListedZone = (z: string) => z.length < 64 && IANAZone.isValidZone(z);
 
 function zonePicker(current: string, now: number, hidden: Record<string, string>): Html {
   const zones = ZONE_SET.has(current) ? ALL_ZONES : [current, ...ALL_ZONES];
@@ -37,7 +38,7 @@ export function zoneScript(detect: boolean): string {
   const form = document.getElementById('tz-form'); const select = document.getElementById('tz');
   if (select) select.addEventListener('change', () => form.submit());
   ${detect ? `try { const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (tz && select && tz !== select.value && [...select.options].some((o) => o.value === tz)) {
+    if (tz && select && tz !== select.value) {
       const u = new URL(location.href); u.searchParams.set('tz', tz); location.replace(u.toString()); } } catch {}` : ''}
 })();`;
 }

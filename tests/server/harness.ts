@@ -22,11 +22,12 @@ export function useParley() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
 
   beforeAll(async () => {
-    db = await openDatabase({ databaseUrl: process.env.DATABASE_URL });
+    db = await openDatabase({ databaseUrl: process.env.DATABASE_URL && (await isolatedSchemaUrl(process.env.DATABASE_URL)) });
   });
   afterAll(async () => {
     await state.parley?.close();
     await db?.close();
+    if (process.env.DATABASE_URL) await dropSchema(process.env.DATABASE_URL, schemaName);
   });
   beforeEach(async () => {
     await state.parley?.close();
@@ -76,6 +77,23 @@ export function useParley() {
   }
 
   return { state, request, recruiter, invitation, db: () => db };
+}
+
+/** On a shared Postgres server each test file gets its own schema, so files can run in parallel. */
+const schemaName = `t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+async function dropSchema(url: string, schema: string) {
+  const admin = await openDatabase({ databaseUrl: url });
+  await admin.query(`drop schema if exists ${schema} cascade`);
+  await admin.close();
+}
+async function isolatedSchemaUrl(url: string): Promise<string> {
+  const schema = schemaName;
+  const admin = await openDatabase({ databaseUrl: url });
+  await admin.query(`create schema ${schema}`);
+  await admin.close();
+  const u = new URL(url);
+  u.searchParams.set('options', `-c search_path=${schema},public`);
+  return u.toString();
 }
 
 export const form = (fields: Record<string, string>) => {

@@ -102,13 +102,17 @@ describe('buildIcs', () => {
     expect(event.endDate.toUnixTime() * 1000).toBe(end.getTime());
   });
 
-  it('falls back to UTC for a wall time that occurs twice (clocks going back)', () => {
-    // 02:30 on 25 October 2026 happens twice in Berlin; 00:30Z is the first (CEST) one.
-    const start = new Date('2026-10-25T00:30:00Z');
-    const ics = buildIcs(baseEvent({ start, end: new Date('2026-10-25T01:30:00Z') }));
+  it.each([
+    // 02:30 on 25 October 2026 happens twice in Berlin: 00:30Z (CEST) and 01:30Z (CET). A TZID
+    // wall time names only the first (RFC 5545 §3.3.5) and ical.js picks the second, so neither
+    // can be written with TZID safely.
+    ['first', '2026-10-25T00:30:00Z', '20261025T003000Z'],
+    ['second', '2026-10-25T01:30:00Z', '20261025T013000Z'],
+  ])('falls back to UTC for a wall time that occurs twice (%s occurrence)', (_which, iso, utc) => {
+    const start = new Date(iso);
+    const ics = buildIcs(baseEvent({ start, end: new Date(start.getTime() + 3_600_000) }));
     const lines = unfolded(ics);
-    expect(lines).toContain('DTSTART:20261025T003000Z');
-    expect(lines).toContain('DTEND:20261025T013000Z');
+    expect(lines).toContain(`DTSTART:${utc}`);
     expect(ics).not.toContain('TZID=');
     expect(parse(ics).event.startDate.toUnixTime() * 1000).toBe(start.getTime());
   });
