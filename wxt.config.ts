@@ -6,5 +6,6 @@ export default defineConfig({
     name: 'Parley',
     description: 'Share your availability, add video links and export candidates without leaving the page.',
     permissions: ['storage', 'clipboardWrite'],
+    browser_specific_settings: { gecko: { id: 'parley@parley.localhost', strict_min_version: '115.0' } },
   },
 });

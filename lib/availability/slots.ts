@@ -44,23 +44,44 @@ interface OffsetDay {
   switchAt: number;
 }
 
+/** Offsets already looked up, per zone: a pure function of the runtime's tz database, so shared by all calls. */
+interface ZoneMemo {
+  atMidnight: Map<number, number>;
+  days: Map<number, OffsetDay>;
+}
+const zoneMemos = new Map<string, ZoneMemo>();
+/** Bound on the memo of one zone (UTC days); past it the zone's memo starts over. */
+const MAX_MEMO_DAYS = 20_000;
+
+function zoneMemo(name: string): ZoneMemo {
+  let memo = zoneMemos.get(name);
+  if (!memo || memo.days.size > MAX_MEMO_DAYS || memo.atMidnight.size > MAX_MEMO_DAYS) {
+    memo = { atMidnight: new Map(), days: new Map() };
+    zoneMemos.set(name, memo);
+  }
+  return memo;
+}
+
 /**
- * Offsets, local dates and local midnights of one IANA zone, memoised.
+ * Offsets, local dates and local midnights of one IANA zone.
  *
  * A zone's offset is looked up (through luxon, i.e. Intl) at UTC midnights only; when two
  * consecutive midnights disagree, the change inside that UTC day is found by bisection to the
  * second. This assumes a zone changes its offset at most once per UTC day, which holds for every
- * zone in the tz database since long before any date a booking can have.
+ * zone in the tz database since long before any date a booking can have. What was looked up is
+ * memoised per zone for the life of the process (bounded), so a busy booking page pays for it once.
  */
 class LocalTime {
   private readonly zone: IANAZone;
-  private readonly atMidnight = new Map<number, number>();
-  private readonly days = new Map<number, OffsetDay>();
+  private readonly atMidnight: Map<number, number>;
+  private readonly days: Map<number, OffsetDay>;
   private readonly starts = new Map<number, number>();
 
   constructor(readonly name: string) {
-    if (!IANAZone.isValidZone(name)) throw new RangeError(`Unknown IANA time zone "${name}"`);
+    // isValidZone builds an Intl.DateTimeFormat, which costs more than a whole slot computation: ask once per zone.
+    if (!zoneMemos.has(name) && !IANAZone.isValidZone(name)) throw new RangeError(`Unknown IANA time zone "${name}"`);
     this.zone = IANAZone.create(name);
+    ({ atMidnight: this.atMidnight, days: this.days } = zoneMemo(name));
   }
 
   private rawOffset(t: number): number {

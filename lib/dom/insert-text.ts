@@ -158,6 +158,7 @@ function caretIsInEditor(editor: HTMLElement): boolean {
  */
 export function insertAtCaret(editor: HTMLElement, text: string, saved?: SavedCaret): boolean {
   const doc = editor.ownerDocument;
+  if (isTextField(editor) ? editor.disabled || editor.readOnly : !editor.isContentEditable) return false;
   const before = contentOf(editor);
   editor.focus({ preventScroll: true });
   let caret = restoreCaret(editor, saved);

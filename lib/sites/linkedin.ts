@@ -14,6 +14,11 @@ export const selectors = {
     'textarea', // Recruiter InMail body
     '.msg-form__contenteditable', // seen 2026-11
   ],
+  /** The composer's form. */
+  form: [
+    'form',
+    '.msg-form', // seen 2026-11
+  ],
   /** The send control of the composer's form. */
   send: [
     'button[type="submit"]',
@@ -275,7 +280,7 @@ function isUsableEditor(el: Element): boolean {
 
 /** The form a composer lives in: a real <form>, or the messaging form container of the old shell. */
 function formOf(editor: Element): HTMLElement | null {
-  return editor.closest<HTMLElement>('form') ?? (closestAny(editor, ['.msg-form']) as HTMLElement | null);
+  return closestAny(editor, selectors.form) as HTMLElement | null;
 }
 
 /** The one editor of a form: a rich text box before any textarea (InMail may have both kinds). */
@@ -362,14 +367,28 @@ export function findComposers(root: ParentNode): Composer[] {
 // ---------------------------------------------------------------------------------------------
 // Recipients.
 
+/**
+ * Screen-reader-only text ("Status is online") sits inside names. Hashed class names hide the usual
+ * `.visually-hidden`, so the computed style decides: the common visually-hidden pattern is an absolutely
+ * positioned box of at most 1px, or one clipped away.
+ */
+function isHiddenText(el: Element): boolean {
+  if (el.matches(any(selectors.notName))) return true;
+  const style = el.ownerDocument.defaultView?.getComputedStyle(el);
+  if (!style) return false;
+  if (style.display === 'none' || style.visibility === 'hidden') return true;
+  if (style.position !== 'absolute' && style.position !== 'fixed') return false;
+  const tiny = (length: string) => Number.parseFloat(length) <= 1;
+  return (tiny(style.width) && tiny(style.height)) || String(style.clip).startsWith('rect') || /^inset\(\s*(50|100)%/.test(String(style.clipPath));
+}
+
 /** Visible text of an element, without screen-reader-only text, buttons and icons. */
 export function visibleText(el: Element): string {
-  const skip = any(selectors.notName);
   let text = '';
   const walk = (node: Node) => {
     for (const child of node.childNodes) {
       if (child.nodeType === 3) text += child.textContent ?? '';
-      else if (child.nodeType === 1 && !(child as Element).matches(skip)) walk(child);
+      else if (child.nodeType === 1 && !isHiddenText(child as Element)) walk(child);
     }
   };
   walk(el);

@@ -1,0 +1,32 @@
+import { useEffect, useState } from 'react';
+import { send } from '../lib/messaging';
+import type { Recruiter } from '../lib/schemas';
+import { CalendarEditor } from './CalendarEditor';
+import { SettingsForm } from './SettingsForm';
+import { SignIn } from './SignIn';
+
+/** The options page: account, scheduler settings, Parley's built-in calendar. */
+export function Options() {
+  const [session, setSession] = useState<{ recruiter: Recruiter | null; backendUrl: string }>();
+  useEffect(() => {
+    void send('session.get', {}).then((r) => r.ok && setSession(r.data));
+  }, []);
+  if (!session) return <main className="options" aria-busy="true">Loading…</main>;
+  return (
+    <main className="options">
+      <h1>Parley settings</h1>
+      {!session.recruiter ? (
+        <section><SignIn backendUrl={session.backendUrl} onSignedIn={(recruiter) => setSession({ ...session, recruiter })} /></section>
+      ) : (
+        <>
+          <section className="row">
+            <span>Signed in as <strong>{session.recruiter.name}</strong> ({session.recruiter.email}) on {session.backendUrl}</span>
+            <button onClick={() => void send('session.signOut', {}).then(() => setSession({ ...session, recruiter: null }))}>Sign out</button>
+          </section>
+          <SettingsForm />
+          <CalendarEditor />
+        </>
+      )}
+    </main>
+  );
+}

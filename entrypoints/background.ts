@@ -1,0 +1,5 @@
+import { setupMessageRouter } from '../lib/background/router';
+
+export default defineBackground(() => {
+  setupMessageRouter();
+});

@@ -1,0 +1,5 @@
+import type { Feature } from './feature';
+import shareAvailability from './share-availability';
+
+/** Every content-script feature; entrypoints run the ones registered for the page's site. */
+export const features: Feature[] = [shareAvailability];

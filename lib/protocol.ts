@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { InterviewSchema, InvitationSchema, NotificationSchema, RecipientSchema, RecruiterSchema, SchedulerSettingsSchema } from './schemas';
+
+/**
+ * Every message between content scripts, popup, options and the background, defined once.
+ * `from` says who may send it: the background checks the sender before it parses the payload.
+ * Every answer is a Result: `{ ok: true, data }` or `{ ok: false, error, code }` with a message
+ * fit to show the user.
+ */
+const BackendUrl = z
+  .string()
+  .trim()
+  .pipe(z.url('Enter the backend address, e.g. http://localhost:8787'))
+  .refine((u) => /^https?:\/\//.test(u), 'The backend address must start with http:// or https://')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+export const messages = {
+  'session.get': { from: 'any', request: z.object({}), response: z.object({ recruiter: RecruiterSchema.nullable(), backendUrl: z.string() }) },
+  'session.signIn': {
+    from: 'extension',
+    request: z.object({
+      mode: z.enum(['login', 'register']),
+      backendUrl: BackendUrl,
+      email: z.string(),
+      password: z.string(),
+      name: z.string().optional(),
+      timeZone: z.string().optional(),
+    }),
+    response: z.object({ recruiter: RecruiterSchema }),
+  },
+  'session.signOut': { from: 'extension', request: z.object({}), response: z.object({}) },
+  'settings.get': { from: 'any', request: z.object({}), response: z.object({ settings: SchedulerSettingsSchema }) },
+  'settings.save': { from: 'extension', request: z.object({ settings: SchedulerSettingsSchema }), response: z.object({ settings: SchedulerSettingsSchema }) },
+  'invitation.forRecipient': {
+    from: 'content',
+    request: z.object({
+      recipient: RecipientSchema,
+      durationMinutes: z.number().int().min(5).max(480),
+      expiresInDays: z.number().int().min(1).max(90),
+    }),
+    response: z.object({ invitation: InvitationSchema }),
+  },
+  'interviews.list': {
+    from: 'extension',
+    request: z.object({ refresh: z.boolean().default(true) }),
+    response: z.object({ interviews: z.array(InterviewSchema), notifications: z.array(NotificationSchema), cachedAt: z.number().nullable() }),
+  },
+  'calendar.list': {
+    from: 'extension',
+    request: z.object({ from: z.string(), to: z.string() }),
+    response: z.object({ events: z.array(z.object({ id: z.string(), start: z.string(), end: z.string(), summary: z.string(), source: z.string() })) }),
+  },
+  'calendar.add': {
+    from: 'extension',
+    request: z.object({ start: z.string(), end: z.string(), summary: z.string() }),
+    response: z.object({}),
+  },
+  'calendar.remove': { from: 'extension', request: z.object({ id: z.string() }), response: z.object({}) },
+  'calendar.import': { from: 'extension', request: z.object({ ics: z.string().max(2 * 1024 * 1024) }), response: z.object({ imported: z.number() }) },
+  'options.open': { from: 'any', request: z.object({}), response: z.object({}) },
+} as const;
+
+export type MessageType = keyof typeof messages;
+export type Request<T extends MessageType> = z.input<(typeof messages)[T]['request']>;
+export type Response<T extends MessageType> = z.infer<(typeof messages)[T]['response']>;
+
+export type ErrorCode = 'signed-out' | 'network' | 'invalid' | 'refused' | 'internal';
+export type Result<T> = { ok: true; data: T } | { ok: false; error: string; code: ErrorCode; fields?: Record<string, string> };
+
+export const EnvelopeSchema = z.object({ type: z.enum(Object.keys(messages) as [MessageType, ...MessageType[]]), payload: z.unknown() });

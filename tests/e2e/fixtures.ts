@@ -1,0 +1,96 @@
+import { test as base, chromium, type BrowserContext, type Page } from '@playwright/test';
+import { serve, type ServerType } from '@hono/node-server';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CHROMIUM_ARGS } from '../../playwright.config';
+import { bootParley, type Parley } from '../../server/boot';
+import { loadConfig } from '../../server/config';
+import { openPglite } from '../../server/db';
+import type { OutboxMessage } from '../../server/mail';
+import { createMailer } from '../../server/mail';
+
+const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
+export const fixture = (name: string) => readFileSync(path.resolve('tests/fixtures/linkedin', name), 'utf8');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export interface Backend { url: string; parley: Parley; outbox: OutboxMessage[] }
+
+/** The real backend, on an in-memory PGlite, listening on a free local port. */
+async function startBackend(): Promise<Backend & { server: ServerType }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const outbox: OutboxMessage[] = [];
+  const config = loadConfig({ PORT: String(port), PUBLIC_URL: url, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'parley-e2e-')) });
+  const parley = await bootParley(config, {
+    db: await openPglite(),
+    mailer: createMailer({ from: 'Parley <no-reply@parley.test>', outbox: (m) => void outbox.push(m) }),
+  });
+  const server = serve({ fetch: parley.app.fetch, port, hostname: '127.0.0.1' });
+  return { url, parley, outbox, server };
+}
+
+type Fixtures = { extensionContext: BrowserContext; extensionId: string; backend: Backend };
+
+export const test = base.extend<Fixtures>({
+  // One backend per test: every journey starts from an empty database.
+  backend: async ({}, use) => {
+    const b = await startBackend();
+    await use(b);
+    b.server.close();
+    await b.parley.close();
+    await b.parley.deps.db.close();
+  },
+  extensionContext: async ({}, use) => {
+    const context = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'parley-profile-')), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [...CHROMIUM_ARGS, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`],
+    });
+    await use(context);
+    await context.close();
+  },
+  extensionId: async ({ extensionContext }, use) => {
+    const worker = extensionContext.serviceWorkers()[0] ?? (await extensionContext.waitForEvent('serviceworker'));
+    await use(new URL(worker.url()).host);
+  },
+});
+export { expect } from '@playwright/test';
+
+/** Creates the recruiter's account through the extension's own options page, as a new user would. */
+export async function signUpThroughOptions(context: BrowserContext, extensionId: string, backendUrl: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/options.html`);
+  await page.getByRole('button', { name: 'New to Parley? Create an account' }).click();
+  await page.getByLabel('Your name').fill('Rita Recruiter');
+  await page.getByLabel('Work e-mail').fill('rita@example.com');
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByText('Backend', { exact: true }).click();
+  await page.getByLabel('Parley backend address').fill(backendUrl);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByText('Signed in as').waitFor();
+  return page;
+}
+
+/** Serves fixture pages at LinkedIn's real URLs, so the content script runs as in production. */
+export async function serveLinkedIn(context: BrowserContext, pages: Record<string, string>) {
+  await context.route('https://www.linkedin.com/**', async (route) => {
+    const url = new URL(route.request().url());
+    const name = pages[url.pathname] ?? Object.entries(pages).find(([p]) => url.pathname.startsWith(p))?.[1];
+    if (!name) return route.fulfill({ status: 404, body: 'not in fixtures' });
+    await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: fixture(name) });
+  });
+  // Everything else LinkedIn would load (images, beacons) stays offline.
+  await context.route(/^https:\/\/(?!www\.linkedin\.com\/)/, (route) => route.abort());
+}
