@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -25,6 +25,7 @@ export function pgErrorCode(err: unknown): string | undefined {
 export async function openPglite(dataDir?: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
+  if (dataDir) await mkdir(dataDir, { recursive: true });
   const pg = await PGlite.create({ dataDir, extensions: { btree_gist } });
   return {
     kind: 'pglite',
