@@ -78,7 +78,8 @@ export const RegisterSchema = z.object({
 export const LoginSchema = z.object({ email: EmailSchema, password: z.string().min(1, 'Enter your password').max(200) });
 
 export const RecipientSchema = z.object({
-  key: z.string().min(3).max(300).regex(/^[a-z0-9-]+:[\w:.~%@+-]+$/i, 'Recipient key must look like "site:id"'),
+  // Site adapters build these: "linkedin:in:élodie-marchand-b81f22", "linkedin:thread:2-MzY5…==".
+  key: z.string().min(3).max(300).regex(/^[a-z0-9-]+:[\p{L}\p{N}_:.~%@+=-]+$/iu, 'Recipient key must look like "site:id"'),
   name: z.string().trim().max(200).optional(),
   profileUrl: z.url().max(500).optional(),
 });

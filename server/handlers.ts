@@ -25,7 +25,8 @@ export function jobHandlers(deps: Omit<Deps, 'jobs'>): Record<string, JobHandler
     'mail.booking': async (payload) => {
       const kind = payload.kind as 'booked' | 'rescheduled' | 'cancelled';
       const to = payload.to as 'recruiter' | 'candidate';
-      await mailForBooking(deps, String(payload.bookingId), kind, to);
+      const previousStart = typeof payload.previousStart === 'string' ? new Date(payload.previousStart) : undefined;
+      await mailForBooking(deps, String(payload.bookingId), kind, to, previousStart);
     },
   };
 }

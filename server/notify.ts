@@ -10,7 +10,9 @@ import { invitationUrl } from './services/invitations.js';
  * address) on booking and reschedule. With SMTP configured this is a real mail; otherwise the
  * development outbox logs it.
  */
-export async function mailForBooking(deps: Omit<Deps, 'jobs'>, bookingId: string, kind: RecruiterNotice, to: 'recruiter' | 'candidate'): Promise<void> {
+export async function mailForBooking(
+  deps: Omit<Deps, 'jobs'>, bookingId: string, kind: RecruiterNotice, to: 'recruiter' | 'candidate', previousStart?: Date,
+): Promise<void> {
   const booking = await findBooking(deps.db, bookingId);
   if (!booking) return;
   if (to === 'candidate' && (kind === 'cancelled' || !booking.candidate_email)) return;
@@ -33,9 +35,12 @@ export async function mailForBooking(deps: Omit<Deps, 'jobs'>, bookingId: string
     recruiterTimeZone: settings.timeZone,
     candidateTimeZone: booking.candidate_time_zone,
     manageUrl: link,
+    ...(previousStart ? { previousStart } : {}),
   };
   const mail = renderBookingEmail(to === 'candidate' ? 'candidate-confirmation' : kind, input);
-  const method = kind === 'cancelled' ? 'CANCEL' : 'REQUEST';
+  // The candidate is invited (REQUEST); the recruiter organises the event, so their copy is a
+  // PUBLISH to add to their own calendar, or a CANCEL that removes it.
+  const method = kind === 'cancelled' ? 'CANCEL' : to === 'candidate' ? 'REQUEST' : 'PUBLISH';
   const ics = buildIcs(
     {
       uid: `${booking.id}@parley`,

@@ -171,15 +171,18 @@ async function commitSlot(
   }
 }
 
-async function afterChange(deps: Deps, tx: Sql, booking: BookingRow, kind: 'booked' | 'rescheduled' | 'cancelled', message: string) {
+async function afterChange(
+  deps: Deps, tx: Sql, booking: BookingRow, kind: 'booked' | 'rescheduled' | 'cancelled', message: string, previousStart?: Date,
+) {
   await tx.query(`insert into notifications (recruiter_id, booking_id, kind, message) values ($1, $2, $3, $4)`, [
     booking.recruiter_id, booking.id, kind, message,
   ]);
   const v = `${booking.id}:${booking.sequence}`;
   await deps.jobs.enqueue(tx, 'calendar.sync', { bookingId: booking.id }, `calendar:${v}`);
-  await deps.jobs.enqueue(tx, 'mail.booking', { bookingId: booking.id, kind, to: 'recruiter' }, `mail:recruiter:${v}`);
+  const previous = previousStart ? { previousStart: previousStart.toISOString() } : {};
+  await deps.jobs.enqueue(tx, 'mail.booking', { bookingId: booking.id, kind, to: 'recruiter', ...previous }, `mail:recruiter:${v}`);
   if (booking.candidate_email) {
-    await deps.jobs.enqueue(tx, 'mail.booking', { bookingId: booking.id, kind, to: 'candidate' }, `mail:candidate:${v}`);
+    await deps.jobs.enqueue(tx, 'mail.booking', { bookingId: booking.id, kind, to: 'candidate', ...previous }, `mail:candidate:${v}`);
   }
 }
 
@@ -221,7 +224,7 @@ export async function reschedule(deps: Deps, ctx: InvitationContext, startIso: s
         [current.id, new Date(slot.start), new Date(slot.end)],
       );
       if (!row) throw new LinkClosedError('booked');
-      await afterChange(deps, tx, row, 'rescheduled', `${row.candidate_name} moved the interview from ${formatWhen(ctx.settings.timeZone, current.starts_at)} to ${formatWhen(ctx.settings.timeZone, slot.start)}`);
+      await afterChange(deps, tx, row, 'rescheduled', `${row.candidate_name} moved the interview from ${formatWhen(ctx.settings.timeZone, current.starts_at)} to ${formatWhen(ctx.settings.timeZone, slot.start)}`, current.starts_at);
       return row;
     },
     current.id,

@@ -117,8 +117,10 @@ describe('invitations', () => {
     expect(again.reused).toBe(true);
     expect(again.url).toBe(first.url);
 
-    const other = await t.invitation(token, { key: 'linkedin:in:dev-other', name: 'Dev Other' });
+    const other = await t.invitation(token, { key: 'linkedin:in:élodie-marchand-b81f22', name: 'Élodie Marchand' });
     expect(other.url).not.toBe(first.url);
+    const thread = await t.invitation(token, { key: 'linkedin:thread:2-MzY5YjFlNzQtZDJmOC00YzQ2LWI3NTItYjk0ZmE5ZTY1YjI4XzEwMA==', name: 'Group' });
+    expect(thread.res.status).toBe(201);
 
     const list = await t.request('/api/invitations?recipientKey=linkedin:in:carla-candidate', { token });
     const { invitations } = (await list.json()) as { invitations: { durationMinutes: number }[] };

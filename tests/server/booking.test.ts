@@ -122,7 +122,8 @@ describe('confirming a time', () => {
     const busy = await t.db().query<{ source: string }>(`select source from busy_events`);
     expect(busy).toEqual([{ source: 'booking' }]);
     expect(t.state.outbox.map((m) => m.to).sort()).toEqual(['carla@example.com', 'rita@example.com']);
-    expect(t.state.outbox.find((m) => m.to === 'rita@example.com')!.ics!.content).toContain('METHOD:REQUEST');
+    expect(t.state.outbox.find((m) => m.to === 'rita@example.com')!.ics!.content).toContain('METHOD:PUBLISH');
+    expect(t.state.outbox.find((m) => m.to === 'carla@example.com')!.ics!.content).toContain('METHOD:REQUEST');
     // Running the jobs again changes nothing.
     await t.state.parley.deps.jobs.runDue();
     expect(t.state.outbox).toHaveLength(2);
@@ -200,7 +201,9 @@ describe('reschedule and cancel', () => {
     expect(busy.map((b) => b.starts_at.toISOString())).toEqual(['2026-03-03T14:30:00.000Z']);
     const kinds = ((await (await t.request('/api/notifications', { token })).json()) as { notifications: { kind: string }[] }).notifications.map((n) => n.kind);
     expect(kinds).toEqual(['rescheduled', 'booked']);
-    expect(t.state.outbox.filter((m) => m.to === 'rita@example.com')).toHaveLength(2);
+    const mails = t.state.outbox.filter((m) => m.to === 'rita@example.com');
+    expect(mails).toHaveLength(2);
+    expect(mails[1]!.text).toContain('Previously');
   });
 
   it('cancels, frees the slot, re-opens the link and removes the calendar event', async () => {
