@@ -5,9 +5,10 @@ import { handlers } from './handlers';
 type Sender = Browser.runtime.MessageSender;
 
 /** Who sent a message: one of our extension pages, one of our content scripts, or nobody we trust. */
-export function senderKind(sender: Sender, extensionOrigin: string, extensionId: string): 'extension' | 'content' | undefined {
+export function senderKind(sender: Sender, extensionBaseUrl: string, extensionId: string): 'extension' | 'content' | undefined {
   if (sender.id !== extensionId) return undefined;
-  if (sender.url && new URL(sender.url).origin === extensionOrigin) return 'extension';
+  // Compared as text: URL.origin is "null" for extension schemes outside the browser.
+  if (sender.url?.startsWith(extensionBaseUrl)) return 'extension';
   if (sender.tab) return 'content';
   return undefined;
 }
@@ -17,7 +18,7 @@ export async function route(message: unknown, sender: Sender): Promise<Result<un
   if (!envelope.success) return { ok: false, error: 'Unknown message', code: 'invalid' };
   const type: MessageType = envelope.data.type;
   const spec = messages[type];
-  const kind = senderKind(sender, new URL(browser.runtime.getURL('/')).origin, browser.runtime.id);
+  const kind = senderKind(sender, browser.runtime.getURL('/'), browser.runtime.id);
   if (!kind || (spec.from !== 'any' && spec.from !== kind)) return { ok: false, error: 'This part of Parley may not ask for that', code: 'refused' };
   const payload = spec.request.safeParse(envelope.data.payload ?? {});
   if (!payload.success) {
