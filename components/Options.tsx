@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { send } from '../lib/messaging';
 import type { Recruiter } from '../lib/schemas';
+import { CalendarConnections } from './CalendarConnections';
 import { CalendarEditor } from './CalendarEditor';
 import { SettingsForm } from './SettingsForm';
 import { SignIn } from './SignIn';
@@ -24,6 +25,7 @@ export function Options() {
             <button onClick={() => void send('session.signOut', {}).then(() => setSession({ ...session, recruiter: null }))}>Sign out</button>
           </section>
           <SettingsForm />
+          <CalendarConnections />
           <CalendarEditor />
         </>
       )}

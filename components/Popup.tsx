@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { DateTime } from 'luxon';
 import { send } from '../lib/messaging';
-import type { Interview, Notification, Recruiter } from '../lib/schemas';
+import type { Connection, Interview, Notification, Recruiter } from '../lib/schemas';
+import { HealthLine } from './CalendarConnections';
 import { SignIn } from './SignIn';
 
 type Data = { interviews: Interview[]; notifications: Notification[]; cachedAt: number | null };
@@ -12,10 +13,12 @@ export function Popup() {
   const [data, setData] = useState<Data>();
   const [error, setError] = useState<string>();
   const [copied, setCopied] = useState<string>();
+  const [connections, setConnections] = useState<Connection[]>([]);
 
   const load = useCallback(async () => {
     const cached = await send('interviews.list', { refresh: false });
     if (cached.ok && cached.data.cachedAt) setData(cached.data);
+    void send('connections.list', {}).then((r) => r.ok && setConnections(r.data.connections));
     const fresh = await send('interviews.list', { refresh: true });
     if (fresh.ok) {
       setData(fresh.data);
@@ -54,6 +57,13 @@ export function Popup() {
         <h1>Parley</h1>
         <span className="muted" title={session.recruiter.email}>Signed in as {session.recruiter.name}</span>
       </header>
+      {connections.length > 0 && (
+        <section aria-label="Calendar health">
+          {connections.map((c) => (
+            <p key={c.id} className="muted">{c.accountEmail}: <HealthLine connection={c} /></p>
+          ))}
+        </section>
+      )}
       <section aria-labelledby="upcoming">
         <h2 id="upcoming">Upcoming interviews</h2>
         {error && (

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InterviewSchema, InvitationSchema, NotificationSchema, RecipientSchema, RecruiterSchema, SchedulerSettingsSchema } from './schemas';
+import { ConnectionsSchema, InterviewSchema, InvitationSchema, NotificationSchema, RecipientSchema, RecruiterSchema, SchedulerSettingsSchema, type ConnectErrorSchema } from './schemas';
 
 /**
  * Every message between content scripts, popup, options and the background, defined once.
@@ -58,6 +58,20 @@ export const messages = {
   'calendar.remove': { from: 'extension', request: z.object({ id: z.string() }), response: z.object({}) },
   'calendar.import': { from: 'extension', request: z.object({ ics: z.string().max(2 * 1024 * 1024) }), response: z.object({ imported: z.number() }) },
   'options.open': { from: 'any', request: z.object({}), response: z.object({}) },
+  'connections.list': { from: 'extension', request: z.object({}), response: ConnectionsSchema },
+  'connections.connectOAuth': { from: 'extension', request: z.object({ provider: z.enum(['google', 'microsoft']) }), response: ConnectionsSchema },
+  'connections.connectCaldav': {
+    from: 'extension',
+    request: z.object({ serverUrl: z.string(), username: z.string(), password: z.string() }),
+    response: ConnectionsSchema,
+  },
+  'connections.updateCalendar': {
+    from: 'extension',
+    request: z.object({ calendarId: z.string(), useForConflicts: z.boolean().optional(), isTarget: z.literal(true).optional() }),
+    response: ConnectionsSchema,
+  },
+  'connections.refresh': { from: 'extension', request: z.object({ connectionId: z.string() }), response: ConnectionsSchema },
+  'connections.remove': { from: 'extension', request: z.object({ connectionId: z.string() }), response: ConnectionsSchema },
 } as const;
 
 export type MessageType = keyof typeof messages;
@@ -65,6 +79,8 @@ export type Request<T extends MessageType> = z.input<(typeof messages)[T]['reque
 export type Response<T extends MessageType> = z.infer<(typeof messages)[T]['response']>;
 
 export type ErrorCode = 'signed-out' | 'network' | 'invalid' | 'refused' | 'internal';
-export type Result<T> = { ok: true; data: T } | { ok: false; error: string; code: ErrorCode; fields?: Record<string, string> };
+export type Result<T> =
+  | { ok: true; data: T }
+  | { ok: false; error: string; code: ErrorCode; fields?: Record<string, string>; connect?: z.infer<typeof ConnectErrorSchema> };
 
 export const EnvelopeSchema = z.object({ type: z.enum(Object.keys(messages) as [MessageType, ...MessageType[]]), payload: z.unknown() });

@@ -138,5 +138,30 @@ export const BusyEventInputSchema = z
 /** The uniform error body of every 4xx answer. */
 export const ApiErrorSchema = z.object({
   error: z.object({ message: z.string(), fields: z.record(z.string(), z.string()).optional() }),
+  /** Connecting a calendar failed: what happened and what to do. */
+  connect: z.lazy(() => ConnectErrorSchema).optional(),
 });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+export const ConnectedCalendarSchema = z.object({
+  id: z.string(), name: z.string(), primary: z.boolean(), readOnly: z.boolean(), useForConflicts: z.boolean(), isTarget: z.boolean(),
+});
+export const ConnectionSchema = z.object({
+  id: z.string(),
+  provider: z.enum(['google', 'microsoft', 'caldav']),
+  accountEmail: z.string(),
+  status: z.enum(['active', 'needs_reconnect']),
+  lastSyncAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+  calendars: z.array(ConnectedCalendarSchema),
+});
+export type Connection = z.infer<typeof ConnectionSchema>;
+export const ConnectionsSchema = z.object({
+  connections: z.array(ConnectionSchema),
+  providers: z.object({ google: z.boolean(), microsoft: z.boolean(), caldav: z.boolean() }).optional(),
+});
+
+export const ConnectErrorSchema = z.object({
+  problem: z.string(), title: z.string(), cause: z.string(), whatToDo: z.string(), missingScopes: z.array(z.string()).optional(),
+});

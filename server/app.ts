@@ -11,6 +11,7 @@ import { CSS } from './pages/layout.js';
 import { authRoutes } from './routes/auth.js';
 import { bookingRoutes } from './routes/booking.js';
 import { calendarRoutes } from './routes/calendar.js';
+import { connectionRoutes } from './routes/connections.js';
 import { interviewRoutes, notificationRoutes } from './routes/interviews.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { settingsRoutes } from './routes/settings.js';
@@ -22,7 +23,7 @@ const isExtensionOrigin = (origin: string) => /^(chrome|moz)-extension:\/\/[a-z0
 
 export function createApp(deps: Deps) {
   const api = new Hono<AppEnv>()
-    .use(cors({ origin: (o) => (isExtensionOrigin(o) ? o : null), allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600 }))
+    .use(cors({ origin: (o) => (isExtensionOrigin(o) ? o : null), allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], maxAge: 600 }))
     .use(async (c, next) => {
       // The .ics import has its own, larger limit.
       if (c.req.path.endsWith('/calendar/import')) return next();
@@ -31,6 +32,7 @@ export function createApp(deps: Deps) {
     .route('/auth', authRoutes(deps))
     .route('/settings', settingsRoutes(deps))
     .route('/calendar', calendarRoutes(deps))
+    .route('/connections', connectionRoutes(deps))
     .route('/invitations', invitationRoutes(deps))
     .route('/interviews', interviewRoutes(deps))
     .route('/notifications', notificationRoutes(deps));

@@ -6,7 +6,7 @@ import type { Deps } from './deps.js';
 import { jobHandlers } from './handlers.js';
 import { createJobQueue } from './jobs.js';
 import { createMailer, type Mailer } from './mail.js';
-import { localOnlyDirectory } from './providers/calendar/local.js';
+import { connectionsDirectory } from './connections.js';
 import { createSealer, loadSecretKey } from './secrets.js';
 
 export interface Parley {
@@ -29,10 +29,10 @@ export async function bootParley(config: Config, opts: { db?: Database; clock?: 
     clock: opts.clock ?? Date.now,
     sealer: createSealer(key),
     mailer: opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }),
-    calendars: localOnlyDirectory(db),
   };
-  const jobs = createJobQueue(db, jobHandlers(base));
-  const deps: Deps = { ...base, jobs };
+  const withCalendars = { ...base, calendars: connectionsDirectory(base) };
+  const jobs = createJobQueue(db, jobHandlers(withCalendars));
+  const deps: Deps = { ...withCalendars, jobs };
   if (opts.startJobs !== false) jobs.start();
   return {
     deps,

@@ -14,7 +14,26 @@ const EnvSchema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().default('Parley <no-reply@parley.localhost>'),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_AUTH_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+  GOOGLE_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+  GOOGLE_REVOKE_URL: z.url().default('https://oauth2.googleapis.com/revoke'),
+  GOOGLE_USERINFO_URL: z.url().default('https://openidconnect.googleapis.com/v1/userinfo'),
+  GOOGLE_CALENDAR_URL: z.url().default('https://www.googleapis.com/calendar/v3'),
+  MICROSOFT_CLIENT_ID: z.string().optional(),
+  MICROSOFT_CLIENT_SECRET: z.string().optional(),
+  MICROSOFT_AUTHORITY: z.url().default('https://login.microsoftonline.com/common'),
+  MICROSOFT_GRAPH_URL: z.url().default('https://graph.microsoft.com/v1.0'),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
+
+export interface OAuthClientConfig {
+  clientId?: string;
+  clientSecret?: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+}
 
 export interface Config {
   port: number;
@@ -26,6 +45,9 @@ export interface Config {
   smtpUrl?: string;
   mailFrom: string;
   sessionTtlDays: number;
+  google: OAuthClientConfig & { revokeUrl: string; userinfoUrl: string; calendarUrl: string };
+  microsoft: OAuthClientConfig & { graphUrl: string };
+  providerTimeoutMs: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -45,5 +67,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     sessionTtlDays: e.SESSION_TTL_DAYS,
+    google: {
+      clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET, authorizeUrl: e.GOOGLE_AUTH_URL, tokenUrl: e.GOOGLE_TOKEN_URL,
+      revokeUrl: e.GOOGLE_REVOKE_URL, userinfoUrl: e.GOOGLE_USERINFO_URL, calendarUrl: e.GOOGLE_CALENDAR_URL.replace(/\/$/, ''),
+    },
+    microsoft: {
+      clientId: e.MICROSOFT_CLIENT_ID, clientSecret: e.MICROSOFT_CLIENT_SECRET,
+      authorizeUrl: `${e.MICROSOFT_AUTHORITY.replace(/\/$/, '')}/oauth2/v2.0/authorize`,
+      tokenUrl: `${e.MICROSOFT_AUTHORITY.replace(/\/$/, '')}/oauth2/v2.0/token`,
+      graphUrl: e.MICROSOFT_GRAPH_URL.replace(/\/$/, ''),
+    },
+    providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
   };
 }

@@ -1,6 +1,7 @@
 import type { Deps } from './deps.js';
 import { mailForBooking } from './notify.js';
 import { findBooking } from './services/bookings.js';
+import { loadSettings } from './routes/settings.js';
 import type { JobHandler } from './jobs.js';
 
 /** What each durable job does. Every handler is idempotent: running it twice changes nothing more. */
@@ -10,12 +11,14 @@ export function jobHandlers(deps: Omit<Deps, 'jobs'>): Record<string, JobHandler
       const booking = await findBooking(deps.db, String(payload.bookingId));
       if (!booking) return;
       const { target } = await deps.calendars.forRecruiter(booking.recruiter_id);
+      const settings = await loadSettings(deps.db, booking.recruiter_id);
       const key = `parley-${booking.id}`;
       if (booking.status === 'cancelled') return target.deleteEvent(booking.recruiter_id, key);
       await target.upsertEvent(booking.recruiter_id, {
         key,
         start: booking.starts_at.getTime(),
         end: booking.ends_at.getTime(),
+        timeZone: settings.timeZone,
         summary: `Interview: ${booking.candidate_name}`,
         description: [`Phone: ${booking.candidate_phone}`, booking.candidate_email ? `E-mail: ${booking.candidate_email}` : '', booking.note ? `Note: ${booking.note}` : '']
           .filter(Boolean).join('\n'),

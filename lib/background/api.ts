@@ -22,9 +22,10 @@ export async function toResult<T>(backendUrl: string, run: () => Promise<T>): Pr
       const parsed = ApiErrorSchema.safeParse(await err.response.json().catch(() => null));
       const message = parsed.success ? parsed.data.error.message : `Parley's backend answered ${err.response.status}`;
       const fields = parsed.success ? parsed.data.error.fields : undefined;
+      const connect = parsed.success ? parsed.data.connect : undefined;
       const status = err.response.status;
       const code = status === 401 ? 'signed-out' : status === 400 ? 'invalid' : status >= 500 ? 'internal' : 'refused';
-      return { ok: false, error: message, code, ...(fields ? { fields } : {}) };
+      return { ok: false, error: message, code, ...(fields ? { fields } : {}), ...(connect ? { connect } : {}) };
     }
     if (err instanceof TimeoutError) {
       return { ok: false, error: `Parley's backend at ${backendUrl} did not answer in time. Please try again.`, code: 'network' };

@@ -4,6 +4,8 @@ import type { messages, MessageType, Response, Result } from '../protocol';
 import { InterviewSchema, InvitationSchema, NotificationSchema, RecruiterSchema, SchedulerSettingsSchema, type SchedulerSettings } from '../schemas';
 import { z } from 'zod';
 import { apiClient, DEFAULT_BACKEND_URL, toResult } from './api';
+import { authorize, parseOAuthConfig } from './oauth';
+import { ConnectionsSchema } from '../schemas';
 
 type Handler<T extends MessageType> = (payload: z.output<(typeof messages)[T]['request']>) => Promise<Result<Response<T>>>;
 
@@ -132,6 +134,32 @@ export const handlers: { [T in MessageType]: Handler<T> } = {
   },
   async 'calendar.import'(p) {
     return authed(async (api) => (await api.post('calendar/import', { body: p.ics, headers: { 'content-type': 'text/calendar' } }).json()) as { imported: number });
+  },
+  async 'connections.list'() {
+    return authed(async (api) => ConnectionsSchema.parse(await api.get('connections').json()));
+  },
+  async 'connections.connectOAuth'(p) {
+    const config = await authed(async (api) => parseOAuthConfig(await api.get(`connections/oauth/${p.provider}`).json()));
+    if (!config.ok) return config;
+    const grant = await authorize(p.provider, config.data);
+    if (!grant.ok) return grant;
+    return authed(async (api) => ConnectionsSchema.parse(await api.post(`connections/oauth/${p.provider}`, {
+      json: { code: grant.data.code, codeVerifier: grant.data.verifier, redirectUri: grant.data.redirectUri },
+      timeout: 60_000,
+    }).json()));
+  },
+  async 'connections.connectCaldav'(p) {
+    return authed(async (api) => ConnectionsSchema.parse(await api.post('connections/caldav', { json: p, timeout: 60_000 }).json()));
+  },
+  async 'connections.updateCalendar'(p) {
+    const { calendarId, ...patch } = p;
+    return authed(async (api) => ConnectionsSchema.parse(await api.patch(`connections/calendars/${encodeURIComponent(calendarId)}`, { json: patch }).json()));
+  },
+  async 'connections.refresh'(p) {
+    return authed(async (api) => ConnectionsSchema.parse(await api.post(`connections/${encodeURIComponent(p.connectionId)}/refresh`).json()));
+  },
+  async 'connections.remove'(p) {
+    return authed(async (api) => ConnectionsSchema.parse(await api.delete(`connections/${encodeURIComponent(p.connectionId)}`).json()));
   },
   async 'options.open'() {
     await browser.runtime.openOptionsPage();

@@ -28,17 +28,22 @@ async function freePort(): Promise<number> {
 export interface Backend { url: string; parley: Parley; outbox: OutboxMessage[] }
 
 /** The real backend, on an in-memory PGlite, listening on a free local port. */
-async function startBackend(): Promise<Backend & { server: ServerType }> {
+export async function startBackend(env: Record<string, string> = {}): Promise<Backend & { server: ServerType; stop(): Promise<void> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const outbox: OutboxMessage[] = [];
-  const config = loadConfig({ PORT: String(port), PUBLIC_URL: url, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'parley-e2e-')) });
+  const config = loadConfig({ PORT: String(port), PUBLIC_URL: url, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'parley-e2e-')), ...env });
   const parley = await bootParley(config, {
     db: await openPglite(),
     mailer: createMailer({ from: 'Parley <no-reply@parley.test>', outbox: (m) => void outbox.push(m) }),
   });
   const server = serve({ fetch: parley.app.fetch, port, hostname: '127.0.0.1' });
-  return { url, parley, outbox, server };
+  const stop = async () => {
+    server.close();
+    await parley.close();
+    await parley.deps.db.close();
+  };
+  return { url, parley, outbox, server, stop };
 }
 
 type Fixtures = { extensionContext: BrowserContext; extensionId: string; backend: Backend };
@@ -48,9 +53,7 @@ export const test = base.extend<Fixtures>({
   backend: async ({}, use) => {
     const b = await startBackend();
     await use(b);
-    b.server.close();
-    await b.parley.close();
-    await b.parley.deps.db.close();
+    await b.stop();
   },
   extensionContext: async ({}, use) => {
     const context = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'parley-profile-')), {

@@ -1,5 +1,5 @@
 import type { Database } from '../../db.js';
-import type { CalendarDirectory, CalendarProvider } from './types.js';
+import type { CalendarProvider } from './types.js';
 
 /** Parley's built-in calendar: busy events stored in the database. */
 export function localCalendar(db: Database): CalendarProvider {
@@ -29,10 +29,4 @@ export function localCalendar(db: Database): CalendarProvider {
       await db.query(`delete from busy_events where recruiter_id = $1 and source = 'booking' and source_uid = $2`, [recruiterId, key]);
     },
   };
-}
-
-/** Until external calendars are connected, every recruiter uses the built-in one. */
-export function localOnlyDirectory(db: Database): CalendarDirectory {
-  const local = localCalendar(db);
-  return { forRecruiter: async () => ({ conflicts: [local], target: local }) };
 }
