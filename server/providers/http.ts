@@ -48,17 +48,21 @@ export function providerHttp(o: ProviderHttpOptions): KyInstance {
     hooks: {
       beforeRequest: [
         async (request) => {
-          if (!request.headers.has('authorization')) request.headers.set('authorization', `Bearer ${await o.token.get()}`);
+          // Every attempt asks for the current token, so ky's own retries after a refresh use the new one.
+          request.headers.set('authorization', `Bearer ${await o.token.get()}`);
         },
       ],
       afterResponse: [
         async (request, _options, response) => {
           if (response.status !== 401 || request.headers.has(RETRY_HEADER)) return response;
           const fresh = await o.token.refresh();
-          const again = new Request(request, { headers: new Headers(request.headers) });
+          // From a clone, so ky can still retry the original (its body unread) after a 5xx.
+          const again = new Request(request.clone(), { headers: new Headers(request.headers), signal: AbortSignal.timeout(o.timeoutMs ?? 10_000) });
           again.headers.set('authorization', `Bearer ${fresh}`);
           again.headers.set(RETRY_HEADER, '1');
-          return (o.fetch ?? fetch)(again);
+          const r = await (o.fetch ?? fetch)(again);
+          // ky only accepts an instance of the global Response, which @hono/node-server's serve() replaces.
+          return new globalThis.Response(r.body, { status: r.status, statusText: r.statusText, headers: r.headers });
         },
       ],
     },

@@ -198,6 +198,17 @@ describe("Parley's built-in calendar", () => {
   });
 });
 
+describe('calendar connections without provider credentials', () => {
+  it('explains that Google and Microsoft are not set up on this server', async () => {
+    const { token } = await t.recruiter();
+    const res = await t.request('/api/connections/oauth/google', { token });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ connect: { problem: 'not-configured' } });
+    const list = (await (await t.request('/api/connections', { token })).json()) as { providers: Record<string, boolean> };
+    expect(list.providers).toEqual({ google: false, microsoft: false, caldav: true });
+  });
+});
+
 describe('extension origin', () => {
   it('allows CORS from extension origins only', async () => {
     const ext = await t.request('/api/auth/me', { method: 'OPTIONS', headers: { origin: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop', 'access-control-request-method': 'GET' } });

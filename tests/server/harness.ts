@@ -12,7 +12,7 @@ import path from 'node:path';
  * One database per test file (PGlite in memory, or the Postgres of DATABASE_URL), tables emptied
  * before each test, a fresh app per test with a clock the test moves, and an outbox that keeps mail.
  */
-export function useParley() {
+export function useParley(opts: { env?: () => Record<string, string> } = {}) {
   let db: Database;
   const state = {
     now: Date.parse('2026-03-02T12:00:00Z'),
@@ -34,7 +34,7 @@ export function useParley() {
     // The schema may not exist yet on a fresh database: boot (which migrates) before emptying.
     state.outbox = [];
     state.now = Date.parse('2026-03-02T12:00:00Z');
-    const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://parley.test', PARLEY_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') });
+    const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://parley.test', PARLEY_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'), ...opts.env?.() });
     state.parley = await bootParley(config, {
       db,
       clock: () => state.now,

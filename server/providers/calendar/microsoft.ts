@@ -1,0 +1,483 @@
+import { createHash } from 'node:crypto';
+import { HTTPError, type KyInstance } from 'ky';
+import { DateTime, IANAZone } from 'luxon';
+import { findIana } from 'windows-iana';
+import type { Interval } from '../../../lib/availability/types.js';
+import { errorJson, genericProviderError, providerHttp } from '../http.js';
+import {
+  ProviderError,
+  type AccessTokenSource,
+  type CalendarApi,
+  type CalendarEventInput,
+  type ExternalEvent,
+  type ProviderCalendar,
+} from './types.js';
+
+/**
+ * Microsoft 365 calendars through Microsoft Graph v1.0 (delegated, `/me`).
+ *
+ * - Free/busy of the default calendar comes from `getSchedule` (what Outlook's scheduling assistant
+ *   uses); other calendars are read event by event through `calendarView`.
+ * - Times Graph answers with may carry a Windows zone name ("Pacific Standard Time") even when
+ *   `Prefer: outlook.timezone="UTC"` was sent: every time is converted with `toIana` first.
+ * - Creates are idempotent twice over: a `transactionId` derived from the event key (Graph drops a
+ *   retried POST with the same id) and a single-value extended property holding the key, looked up
+ *   before every create, so an event made by an attempt that "timed out" is adopted, not duplicated.
+ * - Outlook serves at most 4 concurrent requests per mailbox (429 MailboxConcurrency beyond):
+ *   requests to one mailbox go through a shared limiter, the rest wait their turn.
+ */
+export interface MicrosoftCalendarOptions {
+  /** https://graph.microsoft.com/v1.0 */
+  baseUrl: string;
+  token: AccessTokenSource;
+  /** The user's address, for getSchedule (and the concurrency limiter's key). */
+  mailbox: string;
+  timeoutMs?: number;
+  retries?: number;
+  maxDelayMs?: number;
+  /** Requests in flight per mailbox, default 4 (Outlook's limit). */
+  maxConcurrent?: number;
+  fetch?: typeof fetch;
+}
+
+/** Parley's named property set; the property holds CalendarEventInput.key. */
+export const PARLEY_KEY_PROPERTY = 'String {8f1d2c7a-4b6e-4e0f-9d3a-5c2b7e91a604} Name ParleyEventKey';
+
+const PREFER_UTC = 'outlook.timezone="UTC"';
+/** getSchedule accepts at most 62 days per call. */
+const SCHEDULE_CHUNK_MS = 62 * 24 * 3_600_000;
+const MAX_PAGES = 500;
+
+interface GraphPage<T> {
+  value: T[];
+  '@odata.nextLink'?: string;
+}
+interface GraphDateTime {
+  dateTime: string;
+  timeZone?: string;
+}
+interface GraphCalendar {
+  id: string;
+  name?: string;
+  canEdit?: boolean;
+  isDefaultCalendar?: boolean;
+}
+interface GraphEvent {
+  id: string;
+  '@odata.etag'?: string;
+  changeKey?: string;
+  start?: GraphDateTime;
+  end?: GraphDateTime;
+  showAs?: string;
+  isCancelled?: boolean;
+  singleValueExtendedProperties?: { id: string; value: string }[];
+}
+interface ScheduleInformation {
+  scheduleId?: string;
+  availabilityView?: string;
+  scheduleItems?: { status?: string; start?: GraphDateTime; end?: GraphDateTime }[];
+  error?: { message?: string; responseCode?: string };
+}
+
+export function microsoftCalendar(opts: MicrosoftCalendarOptions): CalendarApi {
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  const mailbox = opts.mailbox.trim();
+  const baseFetch = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const http: KyInstance = providerHttp({
+    provider: 'microsoft',
+    baseUrl,
+    token: opts.token,
+    timeoutMs: opts.timeoutMs,
+    retries: opts.retries,
+    maxDelayMs: opts.maxDelayMs,
+    fetch: limitedFetch(`${baseUrl}|${mailbox.toLowerCase()}`, Math.max(1, opts.maxConcurrent ?? 4), baseFetch),
+  });
+
+  const enc = encodeURIComponent;
+
+  /** GET a collection, following @odata.nextLink (only on Graph's own origin: the token goes with it). */
+  async function collect<T>(path: string, searchParams: Record<string, string>, headers: Record<string, string> = {}): Promise<T[]> {
+    let page = await http.get(path, { searchParams, headers }).json<GraphPage<T>>();
+    const out = [...(page.value ?? [])];
+    for (let n = 0; page['@odata.nextLink']; n++) {
+      const next = page['@odata.nextLink'];
+      if (n >= MAX_PAGES) throw new ProviderError('microsoft', 'invalid', 'Microsoft 365 returned more pages than Parley reads');
+      if (!next.startsWith(`${baseUrl}/`)) throw new ProviderError('microsoft', 'invalid', 'Microsoft 365 returned a next page on another server');
+      page = await http.get(next, { prefixUrl: '', headers }).json<GraphPage<T>>();
+      out.push(...(page.value ?? []));
+    }
+    return out;
+  }
+
+  // The default calendar's id never changes for a mailbox: ask once per instance (failures are not kept).
+  let defaultId: Promise<string> | undefined;
+  function defaultCalendarId(): Promise<string> {
+    defaultId ??= http
+      .get('me/calendar', { searchParams: { $select: 'id' } })
+      .json<GraphCalendar>()
+      .then((c) => c.id);
+    defaultId.catch(() => (defaultId = undefined));
+    return defaultId;
+  }
+
+  async function scheduleBusy(range: Interval): Promise<Interval[]> {
+    const out: Interval[] = [];
+    for (let from = range.start; from < range.end; from += SCHEDULE_CHUNK_MS) {
+      const to = Math.min(range.end, from + SCHEDULE_CHUNK_MS);
+      const res = await http
+        .post('me/calendar/getSchedule', {
+          headers: { Prefer: PREFER_UTC },
+          json: {
+            schedules: [mailbox],
+            startTime: { dateTime: utcDateTime(Math.floor(from / 1000) * 1000), timeZone: 'UTC' },
+            endTime: { dateTime: utcDateTime(Math.ceil(to / 1000) * 1000), timeZone: 'UTC' },
+            availabilityViewInterval: 30,
+          },
+        })
+        .json<GraphPage<ScheduleInformation>>();
+      const info = res.value?.find((s) => s.scheduleId?.toLowerCase() === mailbox.toLowerCase()) ?? res.value?.[0];
+      if (!info) throw new ProviderError('microsoft', 'unavailable', `Microsoft 365 returned no free/busy for ${mailbox}`);
+      if (info.error) throw scheduleError(mailbox, info.error);
+      if (info.scheduleItems) {
+        for (const item of info.scheduleItems) {
+          if ((item.status ?? '').toLowerCase() === 'free') continue;
+          if (!item.start || !item.end) continue;
+          out.push({ start: graphInstant(item.start), end: graphInstant(item.end) });
+        }
+      } else if (info.availabilityView) {
+        // No items (e.g. a privacy policy): the view's digits per 30 minutes, 0 = free.
+        [...info.availabilityView].forEach((digit, i) => {
+          if (digit !== '0') out.push({ start: from + i * 1_800_000, end: from + (i + 1) * 1_800_000 });
+        });
+      }
+    }
+    return out;
+  }
+
+  async function viewBusy(calendarId: string, range: Interval): Promise<Interval[]> {
+    const events = await collect<GraphEvent>(
+      `me/calendars/${enc(calendarId)}/calendarView`,
+      {
+        startDateTime: new Date(range.start).toISOString(),
+        endDateTime: new Date(range.end).toISOString(),
+        $select: 'start,end,showAs,isCancelled',
+        $top: '100',
+      },
+      { Prefer: PREFER_UTC },
+    );
+    return events
+      .filter((e) => !e.isCancelled && (e.showAs ?? '').toLowerCase() !== 'free' && e.start && e.end)
+      .map((e) => ({ start: graphInstant(e.start!), end: graphInstant(e.end!) }));
+  }
+
+  /** The event this key already made in this calendar, if any (exact match on the property's value). */
+  async function findByKey(calendarId: string, key: string): Promise<GraphEvent | undefined> {
+    const found = await collect<GraphEvent>(`me/calendars/${enc(calendarId)}/events`, {
+      $filter: `singleValueExtendedProperties/Any(ep: ep/id eq '${odata(PARLEY_KEY_PROPERTY)}' and ep/value eq '${odata(key)}')`,
+      $expand: `singleValueExtendedProperties($filter=id eq '${odata(PARLEY_KEY_PROPERTY)}')`,
+      $select: 'id',
+    });
+    // Graph compares the value case-insensitively: keep only the exact key.
+    return found.find((e) => e.singleValueExtendedProperties?.some((p) => p.id.toLowerCase() === PARLEY_KEY_PROPERTY.toLowerCase() && p.value === key));
+  }
+
+  async function wrap<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw await graphProviderError(err);
+    }
+  }
+
+  return {
+    listCalendars: () =>
+      wrap(async () => {
+        const calendars = await collect<GraphCalendar>('me/calendars', { $select: 'id,name,canEdit,isDefaultCalendar', $top: '100' });
+        return calendars.map(
+          (c): ProviderCalendar => ({ id: c.id, name: c.name ?? '', primary: c.isDefaultCalendar === true, readOnly: c.canEdit === false }),
+        );
+      }),
+
+    busy: (calendarIds, range) =>
+      wrap(async () => {
+        if (calendarIds.length === 0 || range.end <= range.start) return [];
+        const primary = await defaultCalendarId();
+        const lists = await Promise.all([...new Set(calendarIds)].map((id) => (id === primary ? scheduleBusy(range) : viewBusy(id, range))));
+        return mergeIntervals(lists.flat(), range);
+      }),
+
+    createEvent: (calendarId, event) =>
+      wrap(async () => {
+        const existing = await findByKey(calendarId, event.key);
+        if (existing) return ref(existing);
+        const created = await http
+          .post(`me/calendars/${enc(calendarId)}/events`, {
+            headers: { Prefer: PREFER_UTC },
+            json: {
+              ...eventBody(event),
+              transactionId: transactionIdFor(event.key),
+              singleValueExtendedProperties: [{ id: PARLEY_KEY_PROPERTY, value: event.key }],
+            },
+          })
+          .json<GraphEvent>();
+        return ref(created);
+      }),
+
+    updateEvent: (_calendarId, existing, event) =>
+      wrap(async () => {
+        const updated = await http
+          .patch(`me/events/${enc(existing.externalId)}`, { headers: { Prefer: PREFER_UTC }, json: eventBody(event) })
+          .json<GraphEvent>();
+        return ref(updated);
+      }),
+
+    deleteEvent: async (_calendarId, existing) => {
+      try {
+        await http.delete(`me/events/${enc(existing.externalId)}`);
+      } catch (err) {
+        const mapped = await graphProviderError(err);
+        if (mapped.kind === 'not-found') return; // already gone
+        throw mapped;
+      }
+    },
+  };
+}
+
+/** Graph's idempotency id for a create, derived from the event key (same key, same id). */
+export function transactionIdFor(key: string): string {
+  const h = createHash('sha256').update(`parley:${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/**
+ * Windows zone names ("Pacific Standard Time", "W. Europe Standard Time") → IANA; IANA names pass
+ * through. Also reads Graph's "tzone://Microsoft/Utc" form. Unknown names come back unchanged.
+ */
+export function toIana(windowsOrIana: string): string {
+  const name = windowsOrIana.trim().replace(/^tzone:\/\/Microsoft\//i, '');
+  if (/^(utc|etc\/utc|gmt|z)$/i.test(name)) return 'UTC';
+  const candidates = findIana(name);
+  const usable = candidates.find((z) => IANAZone.isValidZone(z));
+  if (usable) return usable;
+  return name;
+}
+
+/** A Graph error (HTTP, timeout, network) as a ProviderError a recruiter can act on. */
+export async function graphProviderError(err: unknown): Promise<ProviderError> {
+  if (err instanceof ProviderError) return err;
+  if (!(err instanceof HTTPError)) return genericProviderError('microsoft', err);
+
+  const status = err.response.status;
+  const body = (await errorJson(err)) as { error?: { code?: string; message?: string } } | null;
+  const code = body?.error?.code ?? '';
+  const graphMessage = body?.error?.message ?? '';
+  const retryAfterS = Number(err.response.headers.get('retry-after'));
+  const details = { status, ...(code ? { reason: code } : {}), ...(Number.isFinite(retryAfterS) && retryAfterS > 0 ? { retryAfterMs: retryAfterS * 1000 } : {}) };
+  let path = '';
+  try {
+    path = new URL(err.request.url).pathname;
+  } catch {
+    /* keep empty */
+  }
+  const mailboxLevel = /\/me\/calendars?(\/getSchedule)?\/?$/i.test(path) || /\/me\/calendar\/getSchedule$/i.test(path);
+
+  if (code === 'MailboxNotEnabledForRESTAPI' || code === 'MailboxNotSupportedForRESTAPI') {
+    return new ProviderError(
+      'microsoft',
+      'account',
+      'Your mailbox may be inactive, soft-deleted, or hosted on-premise (only cloud mailboxes are supported). Work with your Parley admin and/or IT admin to resolve it.',
+      { ...details, reason: 'mailbox-on-premise-or-inactive' },
+    );
+  }
+  if (
+    code === 'ErrorMailboxNotFound' ||
+    code === 'ErrorNonExistentMailbox' ||
+    (code === 'ResourceNotFound' && (mailboxLevel || /could not be discovered/i.test(graphMessage)))
+  ) {
+    return new ProviderError(
+      'microsoft',
+      'account',
+      'This Microsoft account does not have a mailbox or calendar associated with it (an alias, a shared or team inbox, or an account without Exchange Online). Connect the account you use for email and calendar.',
+      { ...details, reason: 'no-mailbox' },
+    );
+  }
+  if (code === 'ErrorInvalidUser') {
+    return new ProviderError(
+      'microsoft',
+      'account',
+      'Microsoft 365 does not recognise this account as a mailbox user (a guest account, an alias, or a shared inbox?). Connect the account you use for email and calendar.',
+      { ...details, reason: 'invalid-user' },
+    );
+  }
+  if (status === 401 || code === 'InvalidAuthenticationToken') {
+    return new ProviderError('microsoft', 'auth', 'Microsoft 365 no longer accepts Parley\'s access to your calendar (the sign-in expired or was revoked): reconnect your Microsoft 365 calendar.', details);
+  }
+  if (code === 'ErrorAccessDenied' || code === 'AccessDenied' || code === 'Authorization_RequestDenied' || (status === 403 && code === '')) {
+    return new ProviderError(
+      'microsoft',
+      'scope',
+      'Parley is not allowed to read and write your Microsoft 365 calendar. Reconnect and grant all the permissions asked for; if your organisation requires admin approval, ask your IT administrator.',
+      { ...details, missing: ['Calendars.ReadWrite'] },
+    );
+  }
+  if (status === 429 || code === 'ApplicationThrottled' || code === 'TooManyRequests' || code === 'ErrorTooManyObjectsOpened') {
+    return new ProviderError('microsoft', 'rate-limit', 'Microsoft 365 asked Parley to slow down; it will try again shortly.', details);
+  }
+  if (status >= 500 || code === 'ServiceNotAvailable' || code === 'ErrorServerBusy' || code === 'ErrorInternalServerTransientError') {
+    return new ProviderError('microsoft', 'unavailable', `Microsoft 365 is having problems right now (${status}${code ? ` ${code}` : ''}); Parley will try again.`, details);
+  }
+  if (code === 'ErrorItemNotFound' || code === 'ErrorInvalidIdMalformed' || code === 'ResourceNotFound' || status === 404 || status === 410) {
+    return new ProviderError('microsoft', 'not-found', 'Microsoft 365 could not find that calendar or event.', details);
+  }
+  if (code === 'ErrorIrresolvableConflict' || status === 409 || status === 412) {
+    return new ProviderError('microsoft', 'conflict', 'The event was changed in Outlook at the same time; Parley will try again.', details);
+  }
+  return new ProviderError('microsoft', 'invalid', `Microsoft 365 refused the request (${status}${code ? ` ${code}` : ''}${graphMessage ? `: ${graphMessage}` : ''}).`, details);
+}
+
+function scheduleError(mailbox: string, e: { message?: string; responseCode?: string }): ProviderError {
+  const code = e.responseCode ?? '';
+  if (/RecipientNotFound|NonExistentMailbox|InvalidSmtpAddress|MailboxNotFound/i.test(code)) {
+    return new ProviderError('microsoft', 'account', `Microsoft 365 has no mailbox for ${mailbox}, so Parley cannot read its free/busy. Connect the account you use for email and calendar.`, {
+      reason: 'no-mailbox',
+    });
+  }
+  return new ProviderError('microsoft', 'unavailable', `Microsoft 365 could not read the free/busy of ${mailbox}${e.message ? `: ${e.message}` : ''}.`, {
+    reason: code || 'schedule-error',
+  });
+}
+
+/** A Graph `{dateTime, timeZone}` as epoch ms; the zone may be a Windows name. */
+function graphInstant(t: GraphDateTime): number {
+  const zone = toIana(t.timeZone || 'UTC');
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/.exec(t.dateTime.trim());
+  const iso = m ? `${m[1]}${m[2] ? `.${m[2].slice(0, 3).padEnd(3, '0')}` : ''}${m[3] ?? ''}` : t.dateTime;
+  const dt = DateTime.fromISO(iso, { zone });
+  if (!dt.isValid) {
+    throw new ProviderError('microsoft', 'invalid', `Microsoft 365 answered with a time Parley cannot read (${t.dateTime} ${t.timeZone ?? ''}).`);
+  }
+  return dt.toMillis();
+}
+
+function utcDateTime(ms: number): string {
+  return DateTime.fromMillis(ms, { zone: 'utc' }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+}
+
+/** The instant in the event's own zone (shown that way in Outlook); UTC when the local time is ambiguous. */
+function graphTime(ms: number, zone: string): GraphDateTime {
+  if (IANAZone.isValidZone(zone)) {
+    const local = DateTime.fromMillis(ms, { zone }).toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS");
+    if (DateTime.fromISO(local, { zone }).toMillis() === ms) return { dateTime: local, timeZone: zone };
+  }
+  return { dateTime: DateTime.fromMillis(ms, { zone: 'utc' }).toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS"), timeZone: 'UTC' };
+}
+
+function eventBody(e: CalendarEventInput) {
+  return {
+    subject: e.summary,
+    body: { contentType: 'text', content: e.description },
+    start: graphTime(e.start, e.timeZone),
+    end: graphTime(e.end, e.timeZone),
+    showAs: 'busy',
+    attendees: e.attendees.map((a) => ({ type: 'required', emailAddress: { address: a.email, ...(a.name ? { name: a.name } : {}) } })),
+  };
+}
+
+function ref(e: GraphEvent): ExternalEvent {
+  const etag = e['@odata.etag'] ?? e.changeKey;
+  return { externalId: e.id, ...(etag ? { etag } : {}) };
+}
+
+/** A string literal inside an OData $filter. */
+function odata(s: string): string {
+  return s.replace(/'/g, "''");
+}
+
+function mergeIntervals(list: Interval[], range: Interval): Interval[] {
+  const clipped = list
+    .map((i) => ({ start: Math.max(i.start, range.start), end: Math.min(i.end, range.end) }))
+    .filter((i) => i.end > i.start)
+    .sort((a, b) => a.start - b.start);
+  const out: Interval[] = [];
+  for (const i of clipped) {
+    const last = out[out.length - 1];
+    if (last && i.start <= last.end) last.end = Math.max(last.end, i.end);
+    else out.push({ ...i });
+  }
+  return out;
+}
+
+// ---- per-mailbox concurrency ---------------------------------------------------------------
+
+interface Waiter {
+  max: number;
+  go: () => void;
+}
+class MailboxLimiter {
+  active = 0;
+  queue: Waiter[] = [];
+}
+const limiters = new Map<string, MailboxLimiter>();
+
+function acquire(key: string, max: number, signal: AbortSignal | undefined): Promise<() => void> {
+  let l = limiters.get(key);
+  if (!l) limiters.set(key, (l = new MailboxLimiter()));
+  const limiter = l;
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    limiter.active--;
+    const i = limiter.queue.findIndex((w) => limiter.active < w.max);
+    if (i >= 0) limiter.queue.splice(i, 1)[0]!.go();
+    else if (limiter.active === 0 && limiter.queue.length === 0) limiters.delete(key);
+  };
+  if (limiter.active < max) {
+    limiter.active++;
+    return Promise.resolve(release);
+  }
+  return new Promise((resolve, reject) => {
+    const waiter: Waiter = {
+      max,
+      go: () => {
+        signal?.removeEventListener('abort', onAbort);
+        limiter.active++;
+        resolve(release);
+      },
+    };
+    const onAbort = () => {
+      const i = limiter.queue.indexOf(waiter);
+      if (i >= 0) limiter.queue.splice(i, 1);
+      if (limiter.active === 0 && limiter.queue.length === 0) limiters.delete(key);
+      reject(signal?.reason ?? new Error('aborted'));
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    limiter.queue.push(waiter);
+  });
+}
+
+/** A runtime check the type system takes for granted (see below). */
+const isGlobalResponse = (r: Response): boolean => r instanceof globalThis.Response;
+
+/**
+ * A fetch that keeps at most `max` requests to one mailbox in flight and queues the rest in order.
+ *
+ * It also hands back responses that are `instanceof globalThis.Response`: @hono/node-server's
+ * `serve()` replaces the global Response with a subclass, so undici's responses fail that check,
+ * and ky then silently ignores the response the shared client's 401 hook fetched with the
+ * refreshed token (the refresh would never take effect in the backend process).
+ */
+function limitedFetch(key: string, max: number, base: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    const release = await acquire(key, max, signal ?? undefined);
+    try {
+      const res = await base(input, init);
+      if (isGlobalResponse(res)) return res;
+      return new globalThis.Response(res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
+    } finally {
+      release();
+    }
+  };
+}
