@@ -15,7 +15,8 @@ export const SCOPES: Record<OAuthProvider, { request: string[]; required: string
   },
   microsoft: {
     request: ['openid', 'email', 'offline_access', 'User.Read', 'Calendars.ReadWrite'],
-    required: ['Calendars.ReadWrite', 'offline_access'],
+    // offline_access is never echoed in Entra's `scope`: its proof is the refresh token itself.
+    required: ['Calendars.ReadWrite'],
     params: { response_mode: 'query', prompt: 'select_account' },
   },
 };

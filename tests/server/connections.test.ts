@@ -1,17 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google.js';
+import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft.js';
 import { startRadicale, type Radicale } from '../support/radicale.js';
 import { useParley } from './harness.js';
 
 let google: FakeGoogle;
 let radicale: Radicale;
+let microsoft: FakeMicrosoft;
 beforeAll(async () => {
   google = await startFakeGoogle();
+  microsoft = await startFakeMicrosoft({ email: 'rita@contoso.example' });
   radicale = await startRadicale();
 });
 afterAll(async () => {
   await google?.close();
+  await microsoft?.close();
   await radicale?.stop();
 });
 
@@ -20,6 +24,8 @@ const t = useParley({
     GOOGLE_CLIENT_ID: google.clientId, GOOGLE_CLIENT_SECRET: google.clientSecret,
     GOOGLE_AUTH_URL: `${google.url}/o/oauth2/v2/auth`, GOOGLE_TOKEN_URL: `${google.url}/token`, GOOGLE_REVOKE_URL: `${google.url}/revoke`,
     GOOGLE_USERINFO_URL: `${google.url}/v1/userinfo`, GOOGLE_CALENDAR_URL: `${google.url}/calendar/v3`, PROVIDER_TIMEOUT_MS: '1500',
+    MICROSOFT_CLIENT_ID: microsoft.clientId, MICROSOFT_CLIENT_SECRET: microsoft.clientSecret,
+    MICROSOFT_AUTHORITY: `${microsoft.url}/common`, MICROSOFT_GRAPH_URL: `${microsoft.url}/v1.0`,
   }),
 });
 beforeEach(() => google.reset());
@@ -29,8 +35,8 @@ const TUE_9AM_NY = Date.parse('2026-03-03T14:00:00Z');
 type Connections = { connections: { id: string; provider: string; accountEmail: string; status: string; lastError: string | null; calendars: { id: string; name: string; isTarget: boolean; useForConflicts: boolean; readOnly: boolean }[] }[] };
 
 /** What the extension's background does: PKCE, the provider's consent page (the fake approves), the code to the backend. */
-async function connectGoogle(token: string) {
-  const config = (await (await t.request('/api/connections/oauth/google', { token })).json()) as { authorizeUrl: string; clientId: string; scopes: string[]; params: Record<string, string> };
+async function connectGoogle(token: string, provider: 'google' | 'microsoft' = 'google') {
+  const config = (await (await t.request(`/api/connections/oauth/${provider}`, { token })).json()) as { authorizeUrl: string; clientId: string; scopes: string[]; params: Record<string, string> };
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const url = new URL(config.authorizeUrl);
@@ -38,7 +44,7 @@ async function connectGoogle(token: string) {
   const consent = await fetch(url, { redirect: 'manual' });
   const back = new URL(consent.headers.get('location')!);
   expect(back.searchParams.get('state')).toBe('st4te');
-  return t.request('/api/connections/oauth/google', { method: 'POST', token, json: { code: back.searchParams.get('code'), codeVerifier: verifier, redirectUri: REDIRECT } });
+  return t.request(`/api/connections/oauth/${provider}`, { method: 'POST', token, json: { code: back.searchParams.get('code'), codeVerifier: verifier, redirectUri: REDIRECT } });
 }
 
 async function bookTuesday9(token: string) {
@@ -205,6 +211,42 @@ describe('with Google connected', () => {
     const res = await t.request(`/api/connections/${connections[0]!.id}`, { method: 'DELETE', token });
     expect(((await res.json()) as Connections).connections).toEqual([]);
     expect(google.requests.some((r) => r.method === 'POST' && r.path === '/revoke')).toBe(true);
+  });
+});
+
+describe('connecting Microsoft 365', () => {
+  beforeEach(() => {
+    microsoft.mailboxState = 'ok';
+    microsoft.clearFaults();
+  });
+
+  it('connects, reads busy time through Graph, and writes the booking with a transactionId', async () => {
+    const { token } = await t.recruiter({ settings: {} });
+    const res = await connectGoogle(token, 'microsoft');
+    expect(res.status).toBe(201);
+    const { connections } = (await res.json()) as Connections;
+    expect(connections[0]).toMatchObject({ provider: 'microsoft', accountEmail: 'rita@contoso.example', status: 'active' });
+    microsoft.addEvent(microsoft.defaultCalendarId, { start: TUE_9AM_NY, end: TUE_9AM_NY + 3_600_000, summary: 'Interview loop' });
+    const inv = await t.invitation(token);
+    const { slots } = (await (await t.request(`/b/${inv.linkToken}/slots`)).json()) as { slots: { start: string }[] };
+    expect(slots.map((s) => s.start)).not.toContain('2026-03-03T14:00:00.000Z');
+    expect((await t.request(`/b/${inv.linkToken}/book`, { method: 'POST', json: { start: '2026-03-03T16:00:00Z', timeZone: 'Europe/Berlin', name: 'Carla Candidate', country: 'DE', phone: '030 1234567' } })).status).toBe(201);
+    await t.state.parley.deps.jobs.runDue();
+    const created = microsoft.events(microsoft.defaultCalendarId).filter((e) => e.subject === 'Interview: Carla Candidate');
+    expect(created).toHaveLength(1);
+    expect(created[0]!.transactionId).toBeTruthy();
+  });
+
+  it.each([
+    ['on-premise', 'mailbox-inactive'],
+    ['inactive', 'mailbox-inactive'],
+    ['no-mailbox', 'no-mailbox'],
+  ] as const)('explains a %s mailbox', async (state, problem) => {
+    const { token } = await t.recruiter({ settings: {} });
+    microsoft.mailboxState = state;
+    const res = await connectGoogle(token, 'microsoft');
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { connect: { problem: string } }).connect.problem).toBe(problem);
   });
 });
 

@@ -279,7 +279,8 @@ export async function graphProviderError(err: unknown): Promise<ProviderError> {
   } catch {
     /* keep empty */
   }
-  const mailboxLevel = /\/me\/calendars?(\/getSchedule)?\/?$/i.test(path) || /\/me\/calendar\/getSchedule$/i.test(path);
+  // Paths about the mailbox itself (its calendars, its free/busy), not one item in it.
+  const mailboxLevel = /\/me\/calendars?(\/getSchedule)?\/?$/i.test(path);
 
   if (code === 'MailboxNotEnabledForRESTAPI' || code === 'MailboxNotSupportedForRESTAPI') {
     return new ProviderError(
@@ -457,25 +458,13 @@ function acquire(key: string, max: number, signal: AbortSignal | undefined): Pro
   });
 }
 
-/** A runtime check the type system takes for granted (see below). */
-const isGlobalResponse = (r: Response): boolean => r instanceof globalThis.Response;
-
-/**
- * A fetch that keeps at most `max` requests to one mailbox in flight and queues the rest in order.
- *
- * It also hands back responses that are `instanceof globalThis.Response`: @hono/node-server's
- * `serve()` replaces the global Response with a subclass, so undici's responses fail that check,
- * and ky then silently ignores the response the shared client's 401 hook fetched with the
- * refreshed token (the refresh would never take effect in the backend process).
- */
+/** A fetch that keeps at most `max` requests to one mailbox in flight and queues the rest in order. */
 function limitedFetch(key: string, max: number, base: typeof fetch): typeof fetch {
   return async (input, init) => {
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     const release = await acquire(key, max, signal ?? undefined);
     try {
-      const res = await base(input, init);
-      if (isGlobalResponse(res)) return res;
-      return new globalThis.Response(res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
+      return await base(input, init);
     } finally {
       release();
     }
