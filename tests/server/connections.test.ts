@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google.js';
 import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft.js';
+import { connectThroughConsent } from '../support/oauth.js';
 import { startRadicale, type Radicale } from '../support/radicale.js';
 import { useParley } from './harness.js';
 
@@ -30,22 +30,10 @@ const t = useParley({
 });
 beforeEach(() => google.reset());
 
-const REDIRECT = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/';
 const TUE_9AM_NY = Date.parse('2026-03-03T14:00:00Z');
 type Connections = { connections: { id: string; provider: string; accountEmail: string; status: string; lastError: string | null; calendars: { id: string; name: string; isTarget: boolean; useForConflicts: boolean; readOnly: boolean }[] }[] };
 
-/** What the extension's background does: PKCE, the provider's consent page (the fake approves), the code to the backend. */
-async function connectGoogle(token: string, provider: 'google' | 'microsoft' = 'google') {
-  const config = (await (await t.request(`/api/connections/oauth/${provider}`, { token })).json()) as { authorizeUrl: string; clientId: string; scopes: string[]; params: Record<string, string> };
-  const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const url = new URL(config.authorizeUrl);
-  for (const [k, v] of Object.entries({ client_id: config.clientId, response_type: 'code', redirect_uri: REDIRECT, scope: config.scopes.join(' '), state: 'st4te', code_challenge: challenge, code_challenge_method: 'S256', ...config.params })) url.searchParams.set(k, v);
-  const consent = await fetch(url, { redirect: 'manual' });
-  const back = new URL(consent.headers.get('location')!);
-  expect(back.searchParams.get('state')).toBe('st4te');
-  return t.request(`/api/connections/oauth/${provider}`, { method: 'POST', token, json: { code: back.searchParams.get('code'), codeVerifier: verifier, redirectUri: REDIRECT } });
-}
+const connectGoogle = (token: string, provider: 'google' | 'microsoft' = 'google') => connectThroughConsent(t.request, token, provider);
 
 async function bookTuesday9(token: string) {
   const inv = await t.invitation(token);

@@ -1,4 +1,5 @@
 import { startFakeGoogle } from '../fakes/google';
+import { startFakeMicrosoft } from '../fakes/microsoft';
 import { expect, signUpThroughOptions, startBackend, test } from './fixtures';
 
 test('connect Google through launchWebAuthFlow → its busy time leaves the booking page → booking lands in Google exactly once though the first create timed out', async ({
@@ -58,5 +59,31 @@ test('connect Google through launchWebAuthFlow → its busy time leaves the book
   } finally {
     await backend.stop();
     await google.close();
+  }
+});
+
+test('a Microsoft tenant that needs admin consent: the options page says what happened and what to do', async ({ extensionContext: context, extensionId }) => {
+  const microsoft = await startFakeMicrosoft({ email: 'rita@contoso.example' });
+  microsoft.authorizeError = { error: 'access_denied', description: 'AADSTS65001: The user or administrator has not consented to use the application.' };
+  const backend = await startBackend({
+    MICROSOFT_CLIENT_ID: microsoft.clientId, MICROSOFT_CLIENT_SECRET: microsoft.clientSecret,
+    MICROSOFT_AUTHORITY: `${microsoft.url}/common`, MICROSOFT_GRAPH_URL: `${microsoft.url}/v1.0`,
+  });
+  try {
+    const options = await signUpThroughOptions(context, extensionId, backend.url);
+    await expect(options.getByRole('button', { name: 'Connect Google Calendar' })).toBeDisabled(); // not configured on this server
+    await options.getByRole('button', { name: 'Connect Microsoft 365' }).click();
+    const alert = options.getByRole('alert');
+    await expect(alert).toContainText('Your administrator needs to approve Parley');
+    await expect(alert).toContainText('What to do:');
+
+    // Once the admin consents, the same button connects.
+    microsoft.authorizeError = undefined;
+    await options.getByRole('button', { name: 'Connect Microsoft 365' }).click();
+    await expect(options.getByLabel('Microsoft 365 rita@contoso.example')).toBeVisible();
+    await expect(options.getByRole('alert')).toHaveCount(0);
+  } finally {
+    await backend.stop();
+    await microsoft.close();
   }
 });
