@@ -34,6 +34,25 @@ export const WEEKDAY_NAMES: Record<(typeof WEEKDAYS)[number], string> = {
   '1': 'Monday', '2': 'Tuesday', '3': 'Wednesday', '4': 'Thursday', '5': 'Friday', '6': 'Saturday', '7': 'Sunday',
 };
 
+export const VIDEO_PROVIDERS = ['jitsi', 'google-meet', 'teams', 'zoom'] as const;
+export const VideoProviderSchema = z.enum(VIDEO_PROVIDERS, { message: 'Choose a video provider' });
+export type VideoProviderId = z.infer<typeof VideoProviderSchema>;
+export const VIDEO_PROVIDER_NAMES: Record<VideoProviderId, string> = { jitsi: 'Jitsi Meet', 'google-meet': 'Google Meet', teams: 'Microsoft Teams', zoom: 'Zoom' };
+
+export const VideoSettingsSchema = z.object({
+  provider: VideoProviderSchema,
+  /** The "Use video conferencing" toggle starts on. */
+  useByDefault: z.boolean(),
+  /** Every join link gets a 6-digit access code. */
+  accessCodes: z.boolean(),
+  /** Join links open this long before the start, and close at the end. */
+  openMinutesBefore: z.number().int().min(0, 'At least 0 minutes').max(120, 'At most 2 hours'),
+  /** Interviewers' links do not even show the interview before its day. */
+  hideInterviewerLinksUntilDay: z.boolean(),
+});
+export type VideoSettings = z.infer<typeof VideoSettingsSchema>;
+export const DEFAULT_VIDEO: VideoSettings = { provider: 'jitsi', useByDefault: true, accessCodes: true, openMinutesBefore: 10, hideInterviewerLinksUntilDay: true };
+
 export const SchedulerSettingsSchema = z.object({
   durationMinutes: z.number().int().min(5, 'At least 5 minutes').max(480, 'At most 8 hours'),
   timeZone: TimeZoneSchema,
@@ -47,6 +66,8 @@ export const SchedulerSettingsSchema = z.object({
   dailyLimit: z.number().int().min(1, 'At least 1 a day').max(50).nullable(),
   linkExpiryDays: z.number().int().min(1, 'At least 1 day').max(90, 'At most 90 days'),
   slotStepMinutes: z.union([z.literal(5), z.literal(10), z.literal(15), z.literal(20), z.literal(30), z.literal(60)]),
+  // Settings saved before video existed read as the defaults.
+  video: VideoSettingsSchema.default(DEFAULT_VIDEO),
 });
 export type SchedulerSettings = z.infer<typeof SchedulerSettingsSchema>;
 
@@ -65,6 +86,7 @@ export function defaultSettings(timeZone = 'UTC'): SchedulerSettings {
     dailyLimit: null,
     linkExpiryDays: 14,
     slotStepMinutes: 30,
+    video: DEFAULT_VIDEO,
   };
 }
 
@@ -87,6 +109,8 @@ export type Recipient = z.infer<typeof RecipientSchema>;
 
 export const CreateInvitationSchema = z.object({
   recipient: RecipientSchema,
+  /** Bookings made through this link get a meeting at this provider; null = no video. */
+  video: VideoProviderSchema.nullable().optional(),
   durationMinutes: z.number().int().min(5).max(480).optional(),
   expiresInDays: z.number().int().min(1).max(90).optional(),
 });
@@ -110,17 +134,30 @@ export const InterviewSchema = z.object({
   end: z.string(),
   candidateName: z.string(),
   candidateEmail: z.string().nullable(),
-  candidatePhone: z.string(),
+  candidatePhone: z.string().nullable(),
   candidateTimeZone: z.string(),
   note: z.string().nullable(),
   link: z.string(),
   status: z.enum(['confirmed', 'cancelled']),
+  video: z
+    .object({
+      provider: VideoProviderSchema,
+      status: z.enum(['pending', 'ready', 'failed', 'removed']),
+      /** The recruiter's own join link and code. */
+      joinUrl: z.string(),
+      accessCode: z.string().nullable(),
+      /** The candidate's join link and code, to share. */
+      candidateJoinUrl: z.string(),
+      candidateAccessCode: z.string().nullable(),
+      error: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type Interview = z.infer<typeof InterviewSchema>;
 
 export const NotificationSchema = z.object({
   id: z.string(),
-  kind: z.enum(['booked', 'rescheduled', 'cancelled']),
+  kind: z.enum(['booked', 'rescheduled', 'cancelled', 'video-failed']),
   message: z.string(),
   createdAt: z.string(),
   read: z.boolean(),

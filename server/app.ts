@@ -14,6 +14,7 @@ import { calendarRoutes } from './routes/calendar.js';
 import { connectionRoutes } from './routes/connections.js';
 import { interviewRoutes, notificationRoutes } from './routes/interviews.js';
 import { invitationRoutes } from './routes/invitations.js';
+import { joinRoutes } from './routes/join.js';
 import { settingsRoutes } from './routes/settings.js';
 
 const DEMO_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo');
@@ -38,6 +39,13 @@ export function createApp(deps: Deps) {
     .route('/notifications', notificationRoutes(deps));
 
   const app = new Hono<AppEnv>();
+  // Outside secureHeaders, so it edits the policy after it is set: the join gateway forwards a form
+  // post to the provider's meeting, so its form-action must allow https destinations.
+  app.use('/j/*', async (c, next) => {
+    await next();
+    const csp = c.res.headers.get('content-security-policy');
+    if (csp) c.res.headers.set('content-security-policy', csp.replace("form-action 'self'", "form-action 'self' https:"));
+  });
   app.use(
     '*',
     secureHeaders({
@@ -57,6 +65,7 @@ export function createApp(deps: Deps) {
   app.get('/assets/parley.css', (c) => c.body(CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
   app.route('/api', api);
   app.route('/b', bookingRoutes(deps));
+  app.route('/j', joinRoutes(deps));
   // A page shaped like LinkedIn messaging, so Parley can be tried without a LinkedIn account.
   app.get('/demo/messaging', async (c) => {
     const page = await readFile(path.join(DEMO_DIR, 'messaging.html'), 'utf8');

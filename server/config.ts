@@ -26,6 +26,12 @@ const EnvSchema = z.object({
   MICROSOFT_AUTHORITY: z.url().default('https://login.microsoftonline.com/common'),
   MICROSOFT_GRAPH_URL: z.url().default('https://graph.microsoft.com/v1.0'),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  JITSI_BASE_URL: z.url().default('https://meet.jit.si'),
+  ZOOM_ACCOUNT_ID: z.string().optional(),
+  ZOOM_CLIENT_ID: z.string().optional(),
+  ZOOM_CLIENT_SECRET: z.string().optional(),
+  ZOOM_OAUTH_URL: z.url().default('https://zoom.us'),
+  ZOOM_API_URL: z.url().default('https://api.zoom.us/v2'),
 });
 
 export interface OAuthClientConfig {
@@ -48,6 +54,8 @@ export interface Config {
   google: OAuthClientConfig & { revokeUrl: string; userinfoUrl: string; calendarUrl: string };
   microsoft: OAuthClientConfig & { graphUrl: string };
   providerTimeoutMs: number;
+  jitsiBaseUrl: string;
+  zoom: { accountId?: string; clientId?: string; clientSecret?: string; oauthUrl: string; apiUrl: string };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -78,5 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       graphUrl: e.MICROSOFT_GRAPH_URL.replace(/\/$/, ''),
     },
     providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
+    jitsiBaseUrl: e.JITSI_BASE_URL.replace(/\/$/, ''),
+    zoom: { accountId: e.ZOOM_ACCOUNT_ID, clientId: e.ZOOM_CLIENT_ID, clientSecret: e.ZOOM_CLIENT_SECRET, oauthUrl: e.ZOOM_OAUTH_URL.replace(/\/$/, ''), apiUrl: e.ZOOM_API_URL.replace(/\/$/, '') },
   };
 }

@@ -1,7 +1,9 @@
 import type { Deps } from './deps.js';
-import { mailForBooking } from './notify.js';
+import { mailForBooking, mailInterviewer } from './notify.js';
 import { findBooking } from './services/bookings.js';
 import { loadSettings } from './routes/settings.js';
+import { syncMeeting } from './meetings.js';
+import { videoFor } from './video.js';
 import type { JobHandler } from './jobs.js';
 
 /** What each durable job does. Every handler is idempotent: running it twice changes nothing more. */
@@ -14,17 +16,22 @@ export function jobHandlers(deps: Omit<Deps, 'jobs'>): Record<string, JobHandler
       const settings = await loadSettings(deps.db, booking.recruiter_id);
       const key = `parley-${booking.id}`;
       if (booking.status === 'cancelled') return target.deleteEvent(booking.recruiter_id, key);
+      const video = await videoFor(deps, booking.id);
+      const mine = video?.links.find((l) => l.role === 'recruiter');
+      const joinLine = mine ? `Join the video interview: ${mine.url}${mine.code ? ` (access code ${mine.code})` : ''}` : '';
       await target.upsertEvent(booking.recruiter_id, {
         key,
         start: booking.starts_at.getTime(),
         end: booking.ends_at.getTime(),
         timeZone: settings.timeZone,
         summary: `Interview: ${booking.candidate_name}`,
-        description: [`Phone: ${booking.candidate_phone}`, booking.candidate_email ? `E-mail: ${booking.candidate_email}` : '', booking.note ? `Note: ${booking.note}` : '']
+        description: [joinLine, booking.candidate_phone ? `Phone: ${booking.candidate_phone}` : '', booking.candidate_email ? `E-mail: ${booking.candidate_email}` : '', booking.note ? `Note: ${booking.note}` : '']
           .filter(Boolean).join('\n'),
         attendees: booking.candidate_email ? [{ name: booking.candidate_name, email: booking.candidate_email }] : [],
       });
     },
+    'video.sync': (payload, run) => syncMeeting(deps, String(payload.bookingId), run),
+    'mail.interviewer': (payload) => mailInterviewer(deps, String(payload.bookingId), String(payload.email)),
     'mail.booking': async (payload) => {
       const kind = payload.kind as 'booked' | 'rescheduled' | 'cancelled';
       const to = payload.to as 'recruiter' | 'candidate';

@@ -1,6 +1,6 @@
 import type { Database, Sql } from './db.js';
 
-export type JobHandler = (payload: Record<string, unknown>) => Promise<void>;
+export type JobHandler = (payload: Record<string, unknown>, run: { attempt: number; final: boolean }) => Promise<void>;
 
 export interface JobQueue {
   /** Enqueue inside the caller's transaction, so the job exists iff the change committed. */
@@ -11,7 +11,7 @@ export interface JobQueue {
   stop(): Promise<void>;
 }
 
-const MAX_ATTEMPTS = 8;
+export const MAX_ATTEMPTS = 8;
 
 /**
  * A Postgres-backed queue: jobs survive restarts, several processes share it (SKIP LOCKED), and a
@@ -33,7 +33,7 @@ export function createJobQueue(db: Database, handlers: Record<string, JobHandler
       const handler = handlers[job.kind];
       try {
         if (!handler) throw new Error(`No handler for job kind ${job.kind}`);
-        await handler(job.payload);
+        await handler(job.payload, { attempt: job.attempts, final: job.attempts >= MAX_ATTEMPTS });
         await db.query(`update jobs set done_at = now(), locked_until = null, last_error = null where id = $1`, [job.id]);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);

@@ -9,7 +9,9 @@ export interface BookingMailInput {
   recruiterName: string;
   recruiterEmail: string;
   candidateName: string;
-  candidatePhone: string;
+  candidatePhone: string | null;
+  /** The reader's own join link and access code, when the interview has video. */
+  join?: { url: string; code: string | null; provider: string };
   candidateEmail?: string;
   note?: string;
   start: Date;
@@ -62,6 +64,13 @@ function zoned(at: Date, timeZone: string): DateTime {
   return dt;
 }
 
+/** The reader's personal join link: never someone else's, never the provider's raw URL. */
+function joinRows(join: NonNullable<BookingMailInput['join']>): [string, string][] {
+  const rows: [string, string][] = [[`Join (${plain(join.provider)})`, join.url]];
+  if (join.code) rows.push(['Access code', join.code]);
+  return rows;
+}
+
 /** "Tue, Mar 10, 10:00 AM" for subject lines, in the reader's zone. */
 function short(at: Date, timeZone: string): string {
   return zoned(at, timeZone).toFormat('ccc, LLL d, h:mm a');
@@ -100,8 +109,10 @@ export function recruiterEmail(kind: RecruiterNotice, input: BookingMailInput): 
   if (input.candidateTimeZone !== zone && kind !== 'cancelled') {
     rows.push(["Candidate's time", formatTimeRange(input.start, input.end, input.candidateTimeZone)]);
   }
-  rows.push(['Name', candidate], ['Phone', plain(input.candidatePhone)]);
+  rows.push(['Name', candidate]);
+  if (input.candidatePhone) rows.push(['Phone', plain(input.candidatePhone)]);
   if (input.candidateEmail) rows.push(['Email', plain(input.candidateEmail)]);
+  if (input.join && kind !== 'cancelled') rows.push(...joinRows(input.join));
 
   return compose({
     subject: subjects[kind],
@@ -120,6 +131,7 @@ export function candidateConfirmationEmail(input: BookingMailInput): RenderedMai
   const rows: [string, string][] = [['When', formatTimeRange(input.start, input.end, zone)]];
   if (input.previousStart) rows.push(['Previously', formatMoment(input.previousStart, zone)]);
   rows.push(['With', `${recruiter} <${plain(input.recruiterEmail)}>`]);
+  if (input.join) rows.push(...joinRows(input.join));
 
   return compose({
     subject: moved

@@ -158,6 +158,7 @@ export function rescheduleConfirmPage(o: { ctx: InvitationContext; token: string
 
 export function confirmationPage(o: {
   ctx: InvitationContext; booking: BookingRow; token: string; timeZone: string; now: number; publicUrl: string; notice?: Html;
+  video?: { url: string; code: string | null; provider: string; trouble?: string };
 }): Html {
   const { ctx, booking, token, timeZone } = o;
   const name = ctx.recruiter.name;
@@ -168,8 +169,8 @@ export function confirmationPage(o: {
     title: `Interview with ${name}`,
     start: booking.starts_at,
     end: booking.ends_at,
-    details: `Your interview with ${name} (${ctx.recruiter.email}). Details, reschedule or cancel: ${link}`,
-    location: link,
+    details: `Your interview with ${name} (${ctx.recruiter.email}).${o.video ? ` Join: ${o.video.url}${o.video.code ? ` (access code ${o.video.code})` : ''}.` : ''} Details, reschedule or cancel: ${link}`,
+    location: o.video?.url ?? link,
   };
   const changeable = start > o.now;
   const body = html`
@@ -177,6 +178,13 @@ export function confirmationPage(o: {
 ${o.notice ?? ''}
 <p><strong>${when(start, timeZone)} – ${time(end, timeZone)}</strong> <span class="muted">(${timeZone.replaceAll('_', ' ')})</span></p>
 <p class="muted">${ctx.invitation.duration_minutes} minutes with ${name}</p>
+${o.video
+    ? html`<h2>Video interview</h2>
+${o.video.trouble ? banner('error', o.video.trouble) : ''}
+<p>${o.video.provider} · <a href="${o.video.url}">${o.video.url}</a></p>
+${o.video.code ? html`<p>Access code: <strong class="code">${o.video.code}</strong></p>` : ''}
+<p class="muted">This link is yours alone and opens shortly before the interview.</p>`
+    : ''}
 <h2>Your contact</h2>
 <dl><dt>Name</dt><dd>${name}</dd><dt>E-mail</dt><dd><a href="mailto:${ctx.recruiter.email}">${ctx.recruiter.email}</a></dd></dl>
 <h2>Add to your calendar</h2>

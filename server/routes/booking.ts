@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { DateTime } from 'luxon';
 import { BookingFormSchema } from '../../lib/booking-form.js';
 import { buildIcs } from '../../lib/ics.js';
+import { VIDEO_PROVIDER_NAMES } from '../../lib/schemas.js';
+import { CANDIDATE_VIDEO_TROUBLE, videoFor } from '../video.js';
 import type { AppEnv, Deps } from '../deps.js';
 import { errorBody, zodFields } from '../http.js';
 import { banner, type Html } from '../pages/layout.js';
@@ -74,9 +76,17 @@ export function bookingRoutes(deps: Deps) {
     }), status);
   }
 
-  function renderConfirmation(c: C, ctx: InvitationContext, notice?: Html) {
+  async function candidateVideo(bookingId: string) {
+    const video = await videoFor(deps, bookingId);
+    const mine = video?.links.find((l) => l.role === 'candidate');
+    if (!video || !mine) return undefined;
+    return { url: mine.url, code: mine.code, provider: VIDEO_PROVIDER_NAMES[video.provider], ...(video.status === 'failed' ? { trouble: CANDIDATE_VIDEO_TROUBLE } : {}) };
+  }
+
+  async function renderConfirmation(c: C, ctx: InvitationContext, notice?: Html) {
     const { zone } = viewerZone(c, ctx);
-    return c.html(confirmationPage({ ctx, booking: ctx.booking!, token: c.req.param('token')!, timeZone: zone, now: clock(), publicUrl: deps.config.publicUrl, notice }));
+    const video = await candidateVideo(ctx.booking!.id);
+    return c.html(confirmationPage({ ctx, booking: ctx.booking!, token: c.req.param('token')!, timeZone: zone, now: clock(), publicUrl: deps.config.publicUrl, notice, ...(video ? { video } : {}) }));
   }
 
   app.get('/:token', async (c) => {
@@ -221,11 +231,13 @@ export function bookingRoutes(deps: Deps) {
     const { zone } = viewerZone(c, ctx);
     const b = ctx.booking;
     const link = `${deps.config.publicUrl}/b/${c.req.param('token')}`;
+    const video = await candidateVideo(b.id);
+    const join = video ? `Join (${video.provider}): ${video.url}${video.code ? `\nAccess code: ${video.code}` : ''}\n` : '';
     const ics = buildIcs({
       uid: `${b.id}@parley`, sequence: b.sequence, start: b.starts_at, end: b.ends_at, timeZone: zone,
       summary: `Interview with ${ctx.recruiter.name}`,
-      description: `Your interview with ${ctx.recruiter.name} (${ctx.recruiter.email}).\nDetails, reschedule or cancel: ${link}`,
-      url: link, location: link,
+      description: `Your interview with ${ctx.recruiter.name} (${ctx.recruiter.email}).\n${join}Details, reschedule or cancel: ${link}`,
+      url: link, location: video?.url ?? link,
       organizer: { name: ctx.recruiter.name, email: ctx.recruiter.email },
       attendees: b.candidate_email ? [{ name: b.candidate_name, email: b.candidate_email }] : [],
       status: 'CONFIRMED',

@@ -1,46 +1,121 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Interview } from '../../lib/schemas.js';
+import { RecipientSchema, VideoProviderSchema, type Interview } from '../../lib/schemas.js';
+import type { Sql } from '../db.js';
 import type { AppEnv, Deps } from '../deps.js';
 import { UserError, validate } from '../http.js';
-import { cancel, LinkClosedError, loadInvitationContext } from '../services/bookings.js';
-import { invitationUrl } from '../services/invitations.js';
+import { cancel, createByRecruiter, LinkClosedError, loadInvitationContext, SlotTakenError } from '../services/bookings.js';
+import { invitationUrl, openInvitationFor } from '../services/invitations.js';
+import { addJoinLink, attachVideo, videoFor } from '../video.js';
 import { requireRecruiter } from './auth.js';
+import { loadSettings } from './settings.js';
 
 interface Row {
-  id: string; starts_at: Date; ends_at: Date; candidate_name: string; candidate_email: string | null; candidate_phone: string;
-  candidate_time_zone: string; note: string | null; status: 'confirmed' | 'cancelled'; token_sealed: string;
+  id: string; starts_at: Date; ends_at: Date; candidate_name: string; candidate_email: string | null; candidate_phone: string | null;
+  candidate_time_zone: string; note: string | null; status: 'confirmed' | 'cancelled'; token_sealed: string; sequence: number;
 }
 const IdParam = z.object({ id: z.uuid('Unknown interview id') });
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+const NextQuery = z.object({ recipientKey: z.string().min(3).max(300) });
+const CreateBody = z.object({
+  recipient: RecipientSchema,
+  start: z.iso.datetime({ offset: true, message: 'Choose a date and time' }),
+  durationMinutes: z.number().int().min(5).max(480),
+  video: VideoProviderSchema,
+});
+const VideoBody = z.object({ video: VideoProviderSchema });
+const ParticipantBody = z.object({ name: z.string().trim().min(1, 'Enter the interviewer’s name').max(120), email: z.email('Enter a valid email address') });
 
-/** The recruiter's interviews (for the popup) and the recruiter's own cancel. */
+const COLUMNS = `b.id, b.starts_at, b.ends_at, b.candidate_name, b.candidate_email, b.candidate_phone, b.candidate_time_zone,
+  b.note, b.status, b.sequence, i.token_sealed`;
+
+/** The recruiter's interviews: the popup's list, "Add video link", interviewers, and the recruiter's own cancel. */
 export function interviewRoutes(deps: Deps) {
   const { db, clock } = deps;
+
+  async function toJson(r: Row): Promise<Interview> {
+    const video = await videoFor(deps, r.id);
+    const mine = video?.links.find((l) => l.role === 'recruiter');
+    const theirs = video?.links.find((l) => l.role === 'candidate');
+    return {
+      id: r.id, start: r.starts_at.toISOString(), end: r.ends_at.toISOString(), candidateName: r.candidate_name,
+      candidateEmail: r.candidate_email, candidatePhone: r.candidate_phone, candidateTimeZone: r.candidate_time_zone,
+      note: r.note, status: r.status, link: invitationUrl(deps, deps.sealer.open(r.token_sealed)),
+      video: video && mine && theirs
+        ? { provider: video.provider, status: video.status, joinUrl: mine.url, accessCode: mine.code, candidateJoinUrl: theirs.url, candidateAccessCode: theirs.code, error: video.error }
+        : null,
+    };
+  }
+
+  async function own(sql: Sql, recruiterId: string, id: string): Promise<Row> {
+    const [row] = await sql.query<Row>(`select ${COLUMNS} from bookings b join invitations i on i.id = b.invitation_id where b.id = $1 and b.recruiter_id = $2`, [id, recruiterId]);
+    if (!row) throw new UserError(404, 'No such interview');
+    return row;
+  }
+
   return new Hono<AppEnv>()
     .use(requireRecruiter(deps))
     .get('/', validate('query', ListQuery), async (c) => {
       const rows = await db.query<Row>(
-        `select b.id, b.starts_at, b.ends_at, b.candidate_name, b.candidate_email, b.candidate_phone, b.candidate_time_zone,
-                b.note, b.status, i.token_sealed
-           from bookings b join invitations i on i.id = b.invitation_id
-          where b.recruiter_id = $1 and b.status = 'confirmed' and b.ends_at > $2
-          order by b.starts_at limit $3`,
+        `select ${COLUMNS} from bookings b join invitations i on i.id = b.invitation_id
+          where b.recruiter_id = $1 and b.status = 'confirmed' and b.ends_at > $2 order by b.starts_at limit $3`,
         [c.get('recruiter').id, new Date(clock()), c.req.valid('query').limit],
       );
-      const interviews: Interview[] = rows.map((r) => ({
-        id: r.id, start: r.starts_at.toISOString(), end: r.ends_at.toISOString(), candidateName: r.candidate_name,
-        candidateEmail: r.candidate_email, candidatePhone: r.candidate_phone, candidateTimeZone: r.candidate_time_zone,
-        note: r.note, status: r.status, link: invitationUrl(deps, deps.sealer.open(r.token_sealed)),
-      }));
-      return c.json({ interviews });
+      return c.json({ interviews: await Promise.all(rows.map(toJson)) });
+    })
+    // "Add video link" in a conversation: the next interview already booked with this person.
+    .get('/next', validate('query', NextQuery), async (c) => {
+      const [row] = await db.query<Row>(
+        `select ${COLUMNS} from bookings b join invitations i on i.id = b.invitation_id
+          where b.recruiter_id = $1 and i.recipient_key = $2 and b.status = 'confirmed' and b.ends_at > $3 order by b.starts_at limit 1`,
+        [c.get('recruiter').id, c.req.valid('query').recipientKey, new Date(clock())],
+      );
+      return c.json({ interview: row ? await toJson(row) : null });
+    })
+    // …or a meeting at a time the recruiter picks.
+    .post('/', validate('json', CreateBody), async (c) => {
+      const input = c.req.valid('json');
+      const recruiter = c.get('recruiter');
+      const start = Date.parse(input.start);
+      if (start + input.durationMinutes * 60_000 <= clock()) throw new UserError(400, 'That time is already over: choose a time in the future', { start: 'Choose a time in the future' });
+      const settings = await loadSettings(db, recruiter.id);
+      const { row: invitation } = await openInvitationFor(deps, recruiter.id, { recipient: input.recipient, durationMinutes: input.durationMinutes, expiresInDays: settings.linkExpiryDays, video: input.video });
+      try {
+        const booking = await createByRecruiter(deps, recruiter, {
+          invitationId: invitation.id, candidateName: input.recipient.name ?? 'Candidate', start, durationMinutes: input.durationMinutes, video: input.video,
+        });
+        return c.json({ interview: await toJson(await own(db, recruiter.id, booking.id)) }, 201);
+      } catch (err) {
+        if (err instanceof SlotTakenError) throw new UserError(409, 'That time overlaps another interview of yours: choose another time', { start: 'Overlaps another interview' });
+        if (err instanceof LinkClosedError) throw new UserError(409, 'You already have an interview booked with this person: add the video link to it instead');
+        throw err;
+      }
+    })
+    .post('/:id/video', validate('param', IdParam), validate('json', VideoBody), async (c) => {
+      const recruiter = c.get('recruiter');
+      const row = await own(db, recruiter.id, c.req.valid('param').id);
+      if (row.status !== 'confirmed') throw new UserError(409, 'This interview was cancelled');
+      const settings = await loadSettings(db, recruiter.id);
+      await db.transaction((tx) => attachVideo(deps, tx, { id: row.id, candidate_name: row.candidate_name, candidate_email: row.candidate_email, sequence: row.sequence }, recruiter, c.req.valid('json').video, settings.video));
+      return c.json({ interview: await toJson(row) });
+    })
+    // Every interviewer gets a link of their own, never shared.
+    .post('/:id/participants', validate('param', IdParam), validate('json', ParticipantBody), async (c) => {
+      const recruiter = c.get('recruiter');
+      const row = await own(db, recruiter.id, c.req.valid('param').id);
+      const [meeting] = await db.query(`select 1 from meetings where booking_id = $1`, [row.id]);
+      if (!meeting) throw new UserError(409, 'Add a video link to this interview first');
+      const settings = await loadSettings(db, recruiter.id);
+      const p = c.req.valid('json');
+      await db.transaction(async (tx) => {
+        await addJoinLink(deps, tx, row.id, { role: 'interviewer', name: p.name, email: p.email.toLowerCase() }, settings.video.accessCodes);
+        await deps.jobs.enqueue(tx, 'mail.interviewer', { bookingId: row.id, email: p.email.toLowerCase() }, `interviewer:${row.id}:${p.email.toLowerCase()}`);
+      });
+      const video = await videoFor(deps, row.id);
+      return c.json({ participants: video!.links.filter((l) => l.role === 'interviewer').map(({ name, email, url, code }) => ({ name, email, url, code })) }, 201);
     })
     .post('/:id/cancel', validate('param', IdParam), async (c) => {
-      const [row] = await db.query<{ token_sealed: string }>(
-        `select i.token_sealed from bookings b join invitations i on i.id = b.invitation_id where b.id = $1 and b.recruiter_id = $2`,
-        [c.req.valid('param').id, c.get('recruiter').id],
-      );
-      if (!row) throw new UserError(404, 'No such interview');
+      const row = await own(db, c.get('recruiter').id, c.req.valid('param').id);
       const ctx = await loadInvitationContext(deps, deps.sealer.open(row.token_sealed));
       try {
         await cancel(deps, ctx!, 'recruiter');
@@ -56,7 +131,7 @@ export function notificationRoutes(deps: Deps) {
   return new Hono<AppEnv>()
     .use(requireRecruiter(deps))
     .get('/', async (c) => {
-      const rows = await deps.db.query<{ id: string; kind: 'booked' | 'rescheduled' | 'cancelled'; message: string; created_at: Date; read_at: Date | null }>(
+      const rows = await deps.db.query<{ id: string; kind: 'booked' | 'rescheduled' | 'cancelled' | 'video-failed'; message: string; created_at: Date; read_at: Date | null }>(
         `select id, kind, message, created_at, read_at from notifications where recruiter_id = $1 order by created_at desc limit 50`,
         [c.get('recruiter').id],
       );

@@ -25,6 +25,7 @@ export function invitationRoutes(deps: Deps) {
         recipient: input.recipient,
         durationMinutes: input.durationMinutes ?? settings.durationMinutes,
         expiresInDays: input.expiresInDays ?? settings.linkExpiryDays,
+        video: input.video === undefined ? (settings.video.useByDefault ? settings.video.provider : null) : input.video,
       });
       return c.json({ invitation: toInvitationJson(deps, row, reused) }, reused ? 200 : 201);
     })
@@ -32,7 +33,7 @@ export function invitationRoutes(deps: Deps) {
       const { recipientKey, limit } = c.req.valid('query');
       const rows = await db.query<InvitationRow>(
         `select id, recruiter_id, recipient_key, recipient_name, recipient_profile_url, token_sealed, duration_minutes,
-                status, expires_at, created_at
+                status, expires_at, created_at, video_provider
            from invitations where recruiter_id = $1 and ($2::text is null or recipient_key = $2)
           order by created_at desc limit $3`,
         [c.get('recruiter').id, recipientKey ?? null, limit],

@@ -6,6 +6,7 @@ import { PG, pgErrorCode, type Sql } from '../db.js';
 import type { Deps } from '../deps.js';
 import { CalendarUnavailableError } from '../providers/calendar/types.js';
 import { loadSettings } from '../routes/settings.js';
+import { attachVideo } from '../video.js';
 import { effectiveStatus, findInvitationByToken, type InvitationRow } from './invitations.js';
 
 const DAY = 86_400_000;
@@ -18,19 +19,20 @@ export function formatWhen(timeZone: string, at: Date | number): string {
 
 export interface BookingRow {
   id: string;
+  created_by: 'candidate' | 'recruiter';
   invitation_id: string;
   recruiter_id: string;
   starts_at: Date;
   ends_at: Date;
   status: 'confirmed' | 'cancelled';
   candidate_name: string;
-  candidate_phone: string;
+  candidate_phone: string | null;
   candidate_email: string | null;
   candidate_time_zone: string;
   note: string | null;
   sequence: number;
 }
-const BOOKING_COLUMNS = `id, invitation_id, recruiter_id, starts_at, ends_at, status, candidate_name, candidate_phone,
+const BOOKING_COLUMNS = `id, created_by, invitation_id, recruiter_id, starts_at, ends_at, status, candidate_name, candidate_phone,
   candidate_email, candidate_time_zone, note, sequence`;
 
 export interface InvitationContext {
@@ -179,6 +181,9 @@ async function afterChange(
   ]);
   const v = `${booking.id}:${booking.sequence}`;
   await deps.jobs.enqueue(tx, 'calendar.sync', { bookingId: booking.id }, `calendar:${v}`);
+  // Moving or cancelling the interview moves or removes its meeting (the join links stay the same).
+  const [meeting] = await tx.query(`select 1 from meetings where booking_id = $1`, [booking.id]);
+  if (meeting) await deps.jobs.enqueue(tx, 'video.sync', { bookingId: booking.id }, `video:${v}`);
   const previous = previousStart ? { previousStart: previousStart.toISOString() } : {};
   await deps.jobs.enqueue(tx, 'mail.booking', { bookingId: booking.id, kind, to: 'recruiter', ...previous }, `mail:recruiter:${v}`);
   if (booking.candidate_email) {
@@ -200,6 +205,7 @@ export async function book(deps: Deps, ctx: InvitationContext, form: BookingForm
         form.email || null, form.timeZone, noteText(form)],
     );
     await tx.query(`update invitations set status = 'booked' where id = $1`, [ctx.invitation.id]);
+    if (ctx.invitation.video_provider) await attachVideo(deps, tx, row!, ctx.recruiter, ctx.invitation.video_provider, ctx.settings.video);
     await afterChange(deps, tx, row!, 'booked', `${form.name} booked an interview on ${formatWhen(ctx.settings.timeZone, slot.start)}`);
     return row!;
   });
@@ -251,4 +257,34 @@ export async function cancel(deps: Deps, ctx: InvitationContext, by: 'candidate'
 export async function findBooking(sql: Sql, id: string): Promise<BookingRow | undefined> {
   const [row] = await sql.query<BookingRow>(`select ${BOOKING_COLUMNS} from bookings where id = $1`, [id]);
   return row;
+}
+
+/**
+ * An interview the recruiter sets up at a time of their choosing ("Add video link" with no booking
+ * yet): no availability rules apply, but it still may not overlap another confirmed interview.
+ */
+export async function createByRecruiter(
+  deps: Deps,
+  recruiter: { id: string; name: string; email: string },
+  input: { invitationId: string; candidateName: string; start: number; durationMinutes: number; video: import('../../lib/schemas.js').VideoProviderId },
+): Promise<BookingRow> {
+  const settings = await loadSettings(deps.db, recruiter.id);
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const [row] = await tx.query<BookingRow>(
+        `insert into bookings (recruiter_id, invitation_id, starts_at, ends_at, status, candidate_name, candidate_time_zone, created_by)
+         values ($1, $2, $3, $4, 'confirmed', $5, $6, 'recruiter') returning ${BOOKING_COLUMNS}`,
+        [recruiter.id, input.invitationId, new Date(input.start), new Date(input.start + input.durationMinutes * 60_000), input.candidateName, settings.timeZone],
+      );
+      await tx.query(`update invitations set status = 'booked' where id = $1 and status in ('created', 'opened')`, [input.invitationId]);
+      await attachVideo(deps, tx, row!, recruiter, input.video, settings.video);
+      const v = `${row!.id}:${row!.sequence}`;
+      await deps.jobs.enqueue(tx, 'calendar.sync', { bookingId: row!.id }, `calendar:${v}`);
+      return row!;
+    });
+  } catch (err) {
+    if (pgErrorCode(err) === PG.exclusionViolation) throw new SlotTakenError();
+    if (pgErrorCode(err) === PG.uniqueViolation) throw new LinkClosedError('booked');
+    throw err;
+  }
 }

@@ -1,4 +1,4 @@
-import type { Invitation, Recipient } from '../../lib/schemas.js';
+import type { Invitation, Recipient, VideoProviderId } from '../../lib/schemas.js';
 import { PG, pgErrorCode, type Sql } from '../db.js';
 import type { Deps } from '../deps.js';
 import { hashToken, newToken, TOKEN_PATTERN } from '../secrets.js';
@@ -14,6 +14,7 @@ export interface InvitationRow {
   status: 'created' | 'opened' | 'booked' | 'expired' | 'revoked';
   expires_at: Date;
   created_at: Date;
+  video_provider: VideoProviderId | null;
 }
 
 /** Stored status, with "expired" applied by time: nobody has to sweep the table for links to expire. */
@@ -43,7 +44,7 @@ export function toInvitationJson(deps: Deps, row: InvitationRow, reused?: boolea
 }
 
 const COLUMNS = `id, recruiter_id, recipient_key, recipient_name, recipient_profile_url, token_sealed,
-  duration_minutes, status, expires_at, created_at`;
+  duration_minutes, status, expires_at, created_at, video_provider`;
 
 /**
  * The recipient's open link, or a new one. "Open" means created or opened and not yet expired;
@@ -52,7 +53,7 @@ const COLUMNS = `id, recruiter_id, recipient_key, recipient_name, recipient_prof
 export async function openInvitationFor(
   deps: Deps,
   recruiterId: string,
-  input: { recipient: Recipient; durationMinutes: number; expiresInDays: number },
+  input: { recipient: Recipient; durationMinutes: number; expiresInDays: number; video: VideoProviderId | null },
 ): Promise<{ row: InvitationRow; reused: boolean }> {
   const now = deps.clock();
   const expiresAt = new Date(now + input.expiresInDays * 86_400_000);
@@ -65,20 +66,20 @@ export async function openInvitationFor(
       );
       const [open] = await tx.query<InvitationRow>(
         `update invitations
-            set duration_minutes = $3, expires_at = greatest(expires_at, $4),
+            set duration_minutes = $3, expires_at = greatest(expires_at, $4), video_provider = $7,
                 recipient_name = coalesce($5, recipient_name), recipient_profile_url = coalesce($6, recipient_profile_url)
           where recruiter_id = $1 and recipient_key = $2 and status in ('created', 'opened')
           returning ${COLUMNS}`,
-        [recruiterId, input.recipient.key, input.durationMinutes, expiresAt, input.recipient.name ?? null, input.recipient.profileUrl ?? null],
+        [recruiterId, input.recipient.key, input.durationMinutes, expiresAt, input.recipient.name ?? null, input.recipient.profileUrl ?? null, input.video],
       );
       if (open) return { row: open, reused: true };
       const token = newToken();
       const [created] = await tx.query<InvitationRow>(
         `insert into invitations (recruiter_id, recipient_key, recipient_name, recipient_profile_url, token_hash, token_sealed,
-                                  duration_minutes, status, expires_at)
-         values ($1, $2, $3, $4, $5, $6, $7, 'created', $8) returning ${COLUMNS}`,
+                                  duration_minutes, status, expires_at, video_provider)
+         values ($1, $2, $3, $4, $5, $6, $7, 'created', $8, $9) returning ${COLUMNS}`,
         [recruiterId, input.recipient.key, input.recipient.name ?? null, input.recipient.profileUrl ?? null, hashToken(token),
-          deps.sealer.seal(token), input.durationMinutes, expiresAt],
+          deps.sealer.seal(token), input.durationMinutes, expiresAt, input.video],
       );
       return { row: created!, reused: false };
     });

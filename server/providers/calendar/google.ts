@@ -38,7 +38,7 @@ export interface GoogleCalendarOptions {
   fetch?: typeof fetch;
 }
 
-interface GoogleDateTime {
+export interface GoogleDateTime {
   dateTime?: string;
   date?: string;
   timeZone?: string;
@@ -64,8 +64,9 @@ interface FreeBusyAnswer {
   calendars?: Record<string, { busy?: { start: string; end: string }[]; errors?: { domain?: string; reason?: string }[] }>;
 }
 
-export function googleCalendar(opts: GoogleCalendarOptions): CalendarApi {
-  const http: KyInstance = providerHttp({
+/** The HTTP client for Google Calendar calls: shared ky client, token refresh, retries (rate-limit 403s included). */
+export function googleHttp(opts: GoogleCalendarOptions): KyInstance {
+  return providerHttp({
     provider: 'google',
     baseUrl: opts.baseUrl,
     token: opts.token,
@@ -75,6 +76,10 @@ export function googleCalendar(opts: GoogleCalendarOptions): CalendarApi {
     fetch: opts.fetch,
     isRateLimit403: (body) => googleReasons(body).some((r) => RATE_LIMIT_REASONS.has(r)),
   });
+}
+
+export function googleCalendar(opts: GoogleCalendarOptions): CalendarApi {
+  const http: KyInstance = googleHttp(opts);
   const events = (calendarId: string) => `calendars/${encodeURIComponent(calendarId)}/events`;
   const event = (calendarId: string, eventId: string) => `${events(calendarId)}/${encodeURIComponent(eventId)}`;
   const noMail = { sendUpdates: 'none' };
@@ -204,7 +209,8 @@ function eventBody(e: CalendarEventInput) {
   };
 }
 
-function googleTime(ms: number, zone: string): GoogleDateTime {
+/** A Google `{dateTime, timeZone}`: wall time in the given IANA zone (UTC when the zone is unknown). */
+export function googleTime(ms: number, zone: string): GoogleDateTime {
   const local = DateTime.fromMillis(ms, { zone });
   if (!local.isValid) return { dateTime: new Date(ms).toISOString(), timeZone: 'UTC' };
   return { dateTime: local.toISO({ suppressMilliseconds: true })!, timeZone: zone };

@@ -43,7 +43,7 @@ export interface MicrosoftCalendarOptions {
 /** Parley's named property set; the property holds CalendarEventInput.key. */
 export const PARLEY_KEY_PROPERTY = 'String {8f1d2c7a-4b6e-4e0f-9d3a-5c2b7e91a604} Name ParleyEventKey';
 
-const PREFER_UTC = 'outlook.timezone="UTC"';
+export const PREFER_UTC = 'outlook.timezone="UTC"';
 /** getSchedule accepts at most 62 days per call. */
 const SCHEDULE_CHUNK_MS = 62 * 24 * 3_600_000;
 const MAX_PAGES = 500;
@@ -52,7 +52,7 @@ interface GraphPage<T> {
   value: T[];
   '@odata.nextLink'?: string;
 }
-interface GraphDateTime {
+export interface GraphDateTime {
   dateTime: string;
   timeZone?: string;
 }
@@ -79,11 +79,19 @@ interface ScheduleInformation {
   error?: { message?: string; responseCode?: string };
 }
 
-export function microsoftCalendar(opts: MicrosoftCalendarOptions): CalendarApi {
+/**
+ * The HTTP client for one mailbox's Graph calls (shared ky client, token refresh, retries), behind
+ * the per-mailbox concurrency limiter: every client made for the same Graph URL and mailbox (the
+ * calendar provider, the Teams video provider…) shares one limit.
+ */
+export function microsoftHttp(opts: Pick<MicrosoftCalendarOptions, 'baseUrl' | 'token' | 'mailbox' | 'timeoutMs' | 'retries' | 'maxDelayMs' | 'maxConcurrent' | 'fetch'>): {
+  http: KyInstance;
+  baseUrl: string;
+} {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
   const mailbox = opts.mailbox.trim();
   const baseFetch = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const http: KyInstance = providerHttp({
+  const http = providerHttp({
     provider: 'microsoft',
     baseUrl,
     token: opts.token,
@@ -92,22 +100,56 @@ export function microsoftCalendar(opts: MicrosoftCalendarOptions): CalendarApi {
     maxDelayMs: opts.maxDelayMs,
     fetch: limitedFetch(`${baseUrl}|${mailbox.toLowerCase()}`, Math.max(1, opts.maxConcurrent ?? 4), baseFetch),
   });
+  return { http, baseUrl };
+}
+
+/** GET a Graph collection, following @odata.nextLink (only on Graph's own origin: the token goes with it). */
+export async function collectPages<T>(
+  http: KyInstance,
+  baseUrl: string,
+  path: string,
+  searchParams: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<T[]> {
+  let page = await http.get(path, { searchParams, headers }).json<GraphPage<T>>();
+  const out = [...(page.value ?? [])];
+  for (let n = 0; page['@odata.nextLink']; n++) {
+    const next = page['@odata.nextLink'];
+    if (n >= MAX_PAGES) throw new ProviderError('microsoft', 'invalid', 'Microsoft 365 returned more pages than Parley reads');
+    if (!next.startsWith(`${baseUrl}/`)) throw new ProviderError('microsoft', 'invalid', 'Microsoft 365 returned a next page on another server');
+    page = await http.get(next, { prefixUrl: '', headers }).json<GraphPage<T>>();
+    out.push(...(page.value ?? []));
+  }
+  return out;
+}
+
+/**
+ * The event a booking key already made in a calendar, if any: Parley's key property, matched
+ * exactly (Graph compares the value case-insensitively). `select` adds fields to the answer.
+ */
+export async function findEventByKey<T extends { id: string } = { id: string }>(
+  http: KyInstance,
+  baseUrl: string,
+  calendarId: string,
+  key: string,
+  select: string[] = [],
+): Promise<T | undefined> {
+  const found = await collectPages<T & Pick<GraphEvent, 'singleValueExtendedProperties'>>(http, baseUrl, `me/calendars/${encodeURIComponent(calendarId)}/events`, {
+    $filter: `singleValueExtendedProperties/Any(ep: ep/id eq '${odata(PARLEY_KEY_PROPERTY)}' and ep/value eq '${odata(key)}')`,
+    $expand: `singleValueExtendedProperties($filter=id eq '${odata(PARLEY_KEY_PROPERTY)}')`,
+    $select: ['id', ...select].join(','),
+  });
+  return found.find((e) => e.singleValueExtendedProperties?.some((p) => p.id.toLowerCase() === PARLEY_KEY_PROPERTY.toLowerCase() && p.value === key));
+}
+
+export function microsoftCalendar(opts: MicrosoftCalendarOptions): CalendarApi {
+  const { http, baseUrl } = microsoftHttp(opts);
+  const mailbox = opts.mailbox.trim();
 
   const enc = encodeURIComponent;
 
-  /** GET a collection, following @odata.nextLink (only on Graph's own origin: the token goes with it). */
-  async function collect<T>(path: string, searchParams: Record<string, string>, headers: Record<string, string> = {}): Promise<T[]> {
-    let page = await http.get(path, { searchParams, headers }).json<GraphPage<T>>();
-    const out = [...(page.value ?? [])];
-    for (let n = 0; page['@odata.nextLink']; n++) {
-      const next = page['@odata.nextLink'];
-      if (n >= MAX_PAGES) throw new ProviderError('microsoft', 'invalid', 'Microsoft 365 returned more pages than Parley reads');
-      if (!next.startsWith(`${baseUrl}/`)) throw new ProviderError('microsoft', 'invalid', 'Microsoft 365 returned a next page on another server');
-      page = await http.get(next, { prefixUrl: '', headers }).json<GraphPage<T>>();
-      out.push(...(page.value ?? []));
-    }
-    return out;
-  }
+  const collect = <T>(path: string, searchParams: Record<string, string>, headers: Record<string, string> = {}) =>
+    collectPages<T>(http, baseUrl, path, searchParams, headers);
 
   // The default calendar's id never changes for a mailbox: ask once per instance (failures are not kept).
   let defaultId: Promise<string> | undefined;
@@ -171,15 +213,7 @@ export function microsoftCalendar(opts: MicrosoftCalendarOptions): CalendarApi {
   }
 
   /** The event this key already made in this calendar, if any (exact match on the property's value). */
-  async function findByKey(calendarId: string, key: string): Promise<GraphEvent | undefined> {
-    const found = await collect<GraphEvent>(`me/calendars/${enc(calendarId)}/events`, {
-      $filter: `singleValueExtendedProperties/Any(ep: ep/id eq '${odata(PARLEY_KEY_PROPERTY)}' and ep/value eq '${odata(key)}')`,
-      $expand: `singleValueExtendedProperties($filter=id eq '${odata(PARLEY_KEY_PROPERTY)}')`,
-      $select: 'id',
-    });
-    // Graph compares the value case-insensitively: keep only the exact key.
-    return found.find((e) => e.singleValueExtendedProperties?.some((p) => p.id.toLowerCase() === PARLEY_KEY_PROPERTY.toLowerCase() && p.value === key));
-  }
+  const findByKey = (calendarId: string, key: string): Promise<GraphEvent | undefined> => findEventByKey<GraphEvent>(http, baseUrl, calendarId, key);
 
   async function wrap<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -365,7 +399,7 @@ function utcDateTime(ms: number): string {
 }
 
 /** The instant in the event's own zone (shown that way in Outlook); UTC when the local time is ambiguous. */
-function graphTime(ms: number, zone: string): GraphDateTime {
+export function graphTime(ms: number, zone: string): GraphDateTime {
   if (IANAZone.isValidZone(zone)) {
     const local = DateTime.fromMillis(ms, { zone }).toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS");
     if (DateTime.fromISO(local, { zone }).toMillis() === ms) return { dateTime: local, timeZone: zone };
