@@ -46,8 +46,9 @@ export function Popup() {
   }
 
   const zone = DateTime.local().zoneName;
+  // With video, the candidate's own join link is what to share; without, their booking page.
   async function copy(i: Interview) {
-    await navigator.clipboard.writeText(i.link);
+    await navigator.clipboard.writeText(i.video ? i.video.candidateJoinUrl : i.link);
     setCopied(i.id);
   }
 
@@ -82,11 +83,19 @@ export function Popup() {
                 <li key={i.id}>
                   <div>
                     <strong>{i.candidateName}</strong>
+                    {i.video?.status === 'failed' && <div className="error">{i.video.error}</div>}
+                    {i.video?.accessCode && <div className="muted">Your code: {i.video.accessCode}</div>}
                     <div className="muted">
                       <time dateTime={i.start}>{start.toFormat('ccc, LLL d')} · {start.toFormat('h:mm a')}–{DateTime.fromISO(i.end).setZone(zone).toFormat('h:mm a')}</time>
                     </div>
                   </div>
-                  <button onClick={() => void copy(i)} aria-label={`Copy link for ${i.candidateName}`}>{copied === i.id ? 'Copied' : 'Copy link'}</button>
+                  <span className="row">
+                    {i.video?.status === 'ready' && (
+                      <a className="button" href={i.video.joinUrl} target="_blank" rel="noreferrer" aria-label={`Join the interview with ${i.candidateName}`}
+                        title={i.video.accessCode ? `Your access code: ${i.video.accessCode}` : undefined}>Join</a>
+                    )}
+                    <button onClick={() => void copy(i)} aria-label={`Copy link for ${i.candidateName}`}>{copied === i.id ? 'Copied' : 'Copy link'}</button>
+                  </span>
                 </li>
               );
             })}

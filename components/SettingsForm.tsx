@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { send } from '../lib/messaging';
-import { SchedulerSettingsSchema, WEEKDAYS, WEEKDAY_NAMES, type SchedulerSettings } from '../lib/schemas';
+import { SchedulerSettingsSchema, VIDEO_PROVIDERS, VIDEO_PROVIDER_NAMES, WEEKDAYS, WEEKDAY_NAMES, type SchedulerSettings, type VideoSettings } from '../lib/schemas';
 
 const ZONES = Intl.supportedValuesOf('timeZone');
 
@@ -16,6 +16,7 @@ export function SettingsForm() {
   if (!settings) return <section aria-busy="true">{message ? <p className="error" role="alert">{message.text}</p> : 'Loading settings…'}</section>;
 
   const set = <K extends keyof SchedulerSettings>(key: K, value: SchedulerSettings[K]) => setSettings({ ...settings, [key]: value });
+  const setVideo = (patch: Partial<VideoSettings>) => setSettings({ ...settings, video: { ...settings.video, ...patch } });
   const num = (v: string) => (v === '' ? Number.NaN : Number(v));
   const err = (k: string) => errors[k] && <span className="field-error">{errors[k]}</span>;
 
@@ -77,6 +78,20 @@ export function SettingsForm() {
           </select>
         </label>
         <label className="check"><input type="checkbox" checked={settings.noSameDay} onChange={(e) => set('noSameDay', e.target.checked)} /> No same-day meetings</label>
+      </div>
+      <h2>Video interviews</h2>
+      <div className="grid">
+        <label>Default video provider
+          <select value={settings.video.provider} onChange={(e) => setVideo({ provider: e.target.value as VideoSettings['provider'] })}>
+            {VIDEO_PROVIDERS.map((p) => <option key={p} value={p}>{VIDEO_PROVIDER_NAMES[p]}</option>)}
+          </select>
+        </label>
+        <label>Join links open (minutes before)
+          <input type="number" min={0} max={120} value={settings.video.openMinutesBefore} onChange={(e) => setVideo({ openMinutesBefore: num(e.target.value) })} aria-invalid={!!errors['video.openMinutesBefore']} />{err('video.openMinutesBefore')}
+        </label>
+        <label className="check"><input type="checkbox" checked={settings.video.useByDefault} onChange={(e) => setVideo({ useByDefault: e.target.checked })} /> Use video conferencing by default</label>
+        <label className="check"><input type="checkbox" checked={settings.video.accessCodes} onChange={(e) => setVideo({ accessCodes: e.target.checked })} /> Protect join links with an access code</label>
+        <label className="check"><input type="checkbox" checked={settings.video.hideInterviewerLinksUntilDay} onChange={(e) => setVideo({ hideInterviewerLinksUntilDay: e.target.checked })} /> Interviewer links show nothing before the interview day</label>
       </div>
       <h2>Working hours</h2>
       {WEEKDAYS.map((d) => (

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { send as sendMessage } from '../lib/messaging';
 import type { Recipient } from '../lib/sites';
+import { VIDEO_PROVIDERS, VIDEO_PROVIDER_NAMES, type VideoProviderId } from '../lib/schemas';
 
 const LENGTHS = [15, 20, 30, 45, 60, 90];
 const EXPIRIES = [1, 3, 7, 14, 30];
@@ -25,6 +26,8 @@ export function ShareAvailability({ getRecipient, insert, send, format }: ShareA
   const [open, setOpen] = useState(false);
   const [length, setLength] = useState(30);
   const [expiry, setExpiry] = useState(14);
+  const [useVideo, setUseVideo] = useState(true);
+  const [provider, setProvider] = useState<VideoProviderId>('jitsi');
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const popoverId = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -38,6 +41,8 @@ export function ShareAvailability({ getRecipient, insert, send, format }: ShareA
       if (r.ok) {
         setLength(r.data.settings.durationMinutes);
         setExpiry(r.data.settings.linkExpiryDays);
+        setUseVideo(r.data.settings.video.useByDefault);
+        setProvider(r.data.settings.video.provider);
       } else if (r.code === 'signed-out') {
         setStatus({ kind: 'error', message: r.error, signIn: true });
       }
@@ -58,7 +63,7 @@ export function ShareAvailability({ getRecipient, insert, send, format }: ShareA
       return;
     }
     setStatus({ kind: 'working' });
-    const r = await send('invitation.forRecipient', { recipient, durationMinutes: length, expiresInDays: expiry });
+    const r = await send('invitation.forRecipient', { recipient, durationMinutes: length, expiresInDays: expiry, video: useVideo ? provider : null });
     if (!r.ok) {
       setStatus({ kind: 'error', message: r.error, signIn: r.code === 'signed-out' });
       return;
@@ -118,6 +123,18 @@ export function ShareAvailability({ getRecipient, insert, send, format }: ShareA
               {[...new Set([...EXPIRIES, expiry])].sort((a, b) => a - b).map((d) => <option key={d} value={d}>{d === 1 ? '1 day' : d === 7 ? '1 week' : d === 14 ? '2 weeks' : `${d} days`}</option>)}
             </select>
           </label>
+          <label className="parley-check">
+            <input type="checkbox" checked={useVideo} onChange={(e) => setUseVideo(e.target.checked)} disabled={busy} />
+            Use video conferencing
+          </label>
+          {useVideo && (
+            <label>
+              Video provider
+              <select value={provider} onChange={(e) => setProvider(e.target.value as VideoProviderId)} disabled={busy}>
+                {VIDEO_PROVIDERS.map((p) => <option key={p} value={p}>{VIDEO_PROVIDER_NAMES[p]}</option>)}
+              </select>
+            </label>
+          )}
           <div className="parley-actions">
             <button type="button" className="parley-secondary" onClick={() => setOpen(false)}>Close</button>
             <button type="button" className="parley-primary" onClick={() => void onInsert()} disabled={busy}>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConnectionsSchema, InterviewSchema, InvitationSchema, NotificationSchema, RecipientSchema, RecruiterSchema, SchedulerSettingsSchema, type ConnectErrorSchema } from './schemas';
+import { ConnectionsSchema, InterviewSchema, VideoProviderSchema, InvitationSchema, NotificationSchema, RecipientSchema, RecruiterSchema, SchedulerSettingsSchema, type ConnectErrorSchema } from './schemas';
 
 /**
  * Every message between content scripts, popup, options and the background, defined once.
@@ -37,8 +37,20 @@ export const messages = {
       recipient: RecipientSchema,
       durationMinutes: z.number().int().min(5).max(480),
       expiresInDays: z.number().int().min(1).max(90),
+      video: VideoProviderSchema.nullable().optional(),
     }),
     response: z.object({ invitation: InvitationSchema }),
+  },
+  'video.nextForRecipient': { from: 'content', request: z.object({ recipient: RecipientSchema }), response: z.object({ interview: InterviewSchema.nullable() }) },
+  'video.create': {
+    from: 'content',
+    request: z.object({ recipient: RecipientSchema, start: z.string(), durationMinutes: z.number().int().min(5).max(480), video: VideoProviderSchema }),
+    response: z.object({ interview: InterviewSchema }),
+  },
+  'video.addToInterview': {
+    from: 'content',
+    request: z.object({ interviewId: z.string(), video: VideoProviderSchema }),
+    response: z.object({ interview: InterviewSchema }),
   },
   'interviews.list': {
     from: 'extension',

@@ -87,6 +87,17 @@ export const handlers: { [T in MessageType]: Handler<T> } = {
     return { ok: true, data: { invitation: result.data } };
   },
 
+  async 'video.nextForRecipient'(p) {
+    return authed(async (api) => z.object({ interview: InterviewSchema.nullable() })
+      .parse(await api.get('interviews/next', { searchParams: { recipientKey: p.recipient.key } }).json()));
+  },
+  async 'video.create'(p) {
+    return authed(async (api) => z.object({ interview: InterviewSchema }).parse(await api.post('interviews', { json: p, timeout: 30_000 }).json()));
+  },
+  async 'video.addToInterview'(p) {
+    return authed(async (api) => z.object({ interview: InterviewSchema })
+      .parse(await api.post(`interviews/${encodeURIComponent(p.interviewId)}/video`, { json: { video: p.video } }).json()));
+  },
   async 'interviews.list'(p) {
     const fromCache = async () => ({
       interviews: (await db.interviews.orderBy('start').toArray()).filter((i) => Date.parse(i.end) > Date.now()),

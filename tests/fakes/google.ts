@@ -13,6 +13,11 @@ import type { Server } from 'node:http';
  *   insert/get/list/patch/update/delete, with Google's error envelope, per-method scopes, client
  *   chosen event ids (base32hex, 5–1024, 409 on duplicates, deleted events kept as `cancelled`),
  *   the organizer rule and read-only calendars;
+ * - Google Meet conferences on events (`conferenceData.createRequest` with `conferenceDataVersion=1`):
+ *   `pending` at first, `success` (with `hangoutLink` and `entryPoints`) after `meetPendingPolls`
+ *   reads of the event, or `failure` when `meetFailure` says so; a request id seen before is
+ *   ignored; without `conferenceDataVersion=1` conferenceData in a request is ignored, and a
+ *   change that does not mention conferenceData keeps the conference;
  * - faults Google really produces (expired token, missing scope, rate limits, 5xx, slow answers,
  *   "not a calendar user"), applied to matching requests a given number of times.
  */
@@ -82,6 +87,8 @@ export interface FakeEvent {
   reminders: { useDefault: boolean; overrides?: unknown[] };
   organizer: string;
   extendedProperties?: unknown;
+  /** The event's conference (Google Meet), if one was asked for. */
+  conference?: FakeConference;
   etag: string;
   sequence: number;
   created: string;
@@ -131,6 +138,20 @@ export type FakeFault =
   | { delayMs: number }
   | 'not-calendar-user';
 
+export interface FakeConference {
+  /** The createRequest's id (absent for a conference copied in with its entry points). */
+  requestId?: string;
+  type: string;
+  status: 'pending' | 'success' | 'failure';
+  /** Reads of the event still answered `pending`. */
+  pendingReads: number;
+  /** Decided when asked: the request ends in `failure`. */
+  willFail: boolean;
+  /** e.g. abc-defg-hij, once `success`. */
+  conferenceId?: string;
+  entryPoints?: { entryPointType: string; uri: string; label?: string; pin?: string; regionCode?: string }[];
+}
+
 export interface FakeGoogle {
   url: string;
   clientId: string;
@@ -139,10 +160,18 @@ export interface FakeGoogle {
   account: { email: string };
   grantedScopes: string[] | undefined;
   authorizeError: string | undefined;
+  /** Reads (events.get) of an event a Meet conference stays `pending` for; 0: `success` at once. Default 1. */
+  meetPendingPolls: number;
+  /** Conference requests end in `failure`: true for all, a number for that many of the next ones. Default false. */
+  meetFailure: boolean | number;
   fault(match: { method?: string; path: RegExp; times?: number }, fault: FakeFault): void;
   requests: { method: string; path: string; query: Record<string, string>; body?: unknown }[];
   addEvent(calendarId: string, e: { start: number; end: number; summary: string; transparent?: boolean; cancelled?: boolean; organizer?: string }): string;
-  events(calendarId: string): { id: string; summary: string; status: string; start: string; end: string }[];
+  events(calendarId: string): {
+    id: string; summary: string; status: string; start: string; end: string;
+    /** Only for an event with a conference: its status and (once ready) its Meet link. */
+    conference?: 'pending' | 'success' | 'failure'; hangoutLink?: string; attendees?: string[];
+  }[];
   /** A secondary calendar the signed-in user (or `opts.owner`) sees with `role`; returns its id. */
   addCalendar(opts: { summary: string; role?: AccessRole; owner?: string; id?: string }): string;
   /** The signed-in user's primary calendar id (their email, as at Google). */
@@ -180,6 +209,8 @@ export async function startFakeGoogle(opts: { email?: string } = {}): Promise<Fa
     account: { email: defaultEmail },
     grantedScopes: undefined,
     authorizeError: undefined,
+    meetPendingPolls: 1,
+    meetFailure: false,
     requests: [],
     fault(match, fault) {
       faults.push({ method: match.method?.toUpperCase(), path: match.path, left: match.times ?? 1, fault });
@@ -199,6 +230,8 @@ export async function startFakeGoogle(opts: { email?: string } = {}): Promise<Fa
     events(calendarId) {
       return [...eventsOf(calendarId).values()].map((e) => ({
         id: e.id, summary: e.summary, status: e.status, start: new Date(e.start).toISOString(), end: new Date(e.end).toISOString(),
+        ...(e.conference ? { conference: e.conference.status, ...(meetLink(e) ? { hangoutLink: meetLink(e) } : {}) } : {}),
+        ...(e.attendees.length ? { attendees: e.attendees.map((a) => a.email) } : {}),
       }));
     },
     addCalendar({ summary, role = 'owner', owner, id }) {
@@ -216,6 +249,8 @@ export async function startFakeGoogle(opts: { email?: string } = {}): Promise<Fa
       fake.account = { email: defaultEmail };
       fake.grantedScopes = undefined;
       fake.authorizeError = undefined;
+      fake.meetPendingPolls = 1;
+      fake.meetFailure = false;
       fake.requests.length = 0;
       faults = [];
       ensureUser(defaultEmail);
@@ -565,7 +600,110 @@ export async function startFakeGoogle(opts: { email?: string } = {}): Promise<Fa
       ...(e.attendees.length ? { attendees: e.attendees } : {}),
       ...(e.extendedProperties ? { extendedProperties: e.extendedProperties } : {}),
       reminders: e.reminders, eventType: 'default',
+      ...(meetLink(e) ? { hangoutLink: meetLink(e) } : {}),
+      ...(e.conference ? { conferenceData: conferenceResource(e.conference) } : {}),
     };
+  }
+
+  // ---------------------------------------------------------------- Meet conferences
+  const usedConferenceIds = new Set<string>();
+  function newConferenceId(): string {
+    const letters = (n: number) => Array.from(randomBytes(n), (b) => String.fromCharCode(97 + (b % 26))).join('');
+    for (;;) {
+      const id = `${letters(3)}-${letters(4)}-${letters(3)}`;
+      if (!usedConferenceIds.has(id)) {
+        usedConferenceIds.add(id);
+        return id;
+      }
+    }
+  }
+
+  /** The request's outcome, once it is no longer pending. */
+  function settle(conf: FakeConference) {
+    if (conf.status !== 'pending' || conf.pendingReads > 0) return;
+    if (conf.willFail) {
+      conf.status = 'failure';
+      return;
+    }
+    const id = newConferenceId();
+    const pin = String(100_000_000 + (randomBytes(4).readUInt32BE() % 900_000_000));
+    conf.status = 'success';
+    conf.conferenceId = id;
+    conf.entryPoints = [
+      { entryPointType: 'video', uri: `https://meet.google.com/${id}`, label: `meet.google.com/${id}` },
+      { entryPointType: 'more', uri: `https://tel.meet/${id}?pin=${pin}`, pin },
+      { entryPointType: 'phone', uri: 'tel:+1-347-555-0142', label: '+1 347-555-0142', pin, regionCode: 'US' },
+    ];
+  }
+
+  function conferenceResource(conf: FakeConference) {
+    return {
+      ...(conf.requestId !== undefined
+        ? { createRequest: { requestId: conf.requestId, conferenceSolutionKey: { type: conf.type }, status: { statusCode: conf.status } } }
+        : {}),
+      ...(conf.status === 'success' && conf.entryPoints ? { entryPoints: conf.entryPoints } : {}),
+      conferenceSolution: {
+        key: { type: conf.type }, name: 'Google Meet',
+        iconUri: 'https://fonts.gstatic.com/s/i/productlogos/meet_2020q4/v6/web-512dp/logo_meet_2020q4_color_2x_web_512dp.png',
+      },
+      ...(conf.status === 'success' && conf.conferenceId ? { conferenceId: conf.conferenceId } : {}),
+    };
+  }
+
+  type ConferenceInput = {
+    createRequest?: { requestId?: unknown; conferenceSolutionKey?: { type?: unknown } };
+    entryPoints?: { entryPointType?: unknown; uri?: unknown }[];
+    conferenceSolution?: { key?: { type?: unknown } };
+    conferenceId?: unknown;
+  } | null;
+
+  /** conferenceDataVersion: 0 (the default: conferenceData ignored) or 1; anything else is refused. */
+  function conferenceVersion(c: Context): 0 | 1 | string {
+    const v = c.req.query('conferenceDataVersion');
+    if (v === undefined || v === '0') return 0;
+    if (v === '1') return 1;
+    return 'Invalid value for: conferenceDataVersion. Allowed values: [0, 1].';
+  }
+
+  /** Applies a request's conferenceData (version 1 only); an error message if invalid. */
+  function applyConference(e: FakeEvent, data: ConferenceInput | undefined, full: boolean): string | undefined {
+    if (data === undefined) {
+      // A full update that leaves conferenceData out removes the conference; a patch keeps it.
+      if (full) e.conference = undefined;
+      return undefined;
+    }
+    if (data === null || typeof data !== 'object') {
+      e.conference = undefined;
+      return undefined;
+    }
+    const request = data.createRequest;
+    if (request) {
+      if (typeof request.requestId !== 'string' || !request.requestId) return 'Invalid conference create request: missing requestId.';
+      const type = request.conferenceSolutionKey?.type;
+      if (type !== 'hangoutsMeet') return 'Invalid conference type value.';
+      // A request id seen before on this event is ignored: the conference stays as it is.
+      if (e.conference?.requestId === request.requestId) return undefined;
+      let willFail = fake.meetFailure === true;
+      if (typeof fake.meetFailure === 'number' && fake.meetFailure > 0) {
+        willFail = true;
+        fake.meetFailure -= 1;
+      }
+      e.conference = { requestId: request.requestId, type, status: 'pending', pendingReads: Math.max(0, fake.meetPendingPolls), willFail };
+      settle(e.conference);
+      return undefined;
+    }
+    // A conference copied in with its entry points (as from another event).
+    const video = data.entryPoints?.find((p) => p?.entryPointType === 'video' && typeof p.uri === 'string');
+    if (!video) return 'Invalid conference data: a conference needs an entry point or a create request.';
+    const type = typeof data.conferenceSolution?.key?.type === 'string' ? data.conferenceSolution.key.type : 'hangoutsMeet';
+    e.conference = {
+      type, status: 'success', pendingReads: 0, willFail: false,
+      ...(typeof data.conferenceId === 'string' ? { conferenceId: data.conferenceId } : {}),
+      entryPoints: (data.entryPoints ?? [])
+        .filter((p) => typeof p?.entryPointType === 'string' && typeof p.uri === 'string')
+        .map((p) => ({ entryPointType: p.entryPointType as string, uri: p.uri as string })),
+    };
+    return undefined;
   }
 
   type TimeInput = { dateTime?: string; date?: string; timeZone?: string } | undefined;
@@ -586,7 +724,7 @@ export async function startFakeGoogle(opts: { email?: string } = {}): Promise<Fa
   type EventBody = {
     id?: string; status?: string; summary?: string; description?: string; transparency?: string; start?: TimeInput; end?: TimeInput;
     attendees?: { email?: string; displayName?: string; responseStatus?: string }[]; reminders?: { useDefault?: boolean; overrides?: unknown[] };
-    extendedProperties?: unknown;
+    extendedProperties?: unknown; conferenceData?: ConferenceInput;
   };
 
   /** Applies a body to an event (all fields for insert/update; the given ones for patch); an error message if invalid. */
@@ -661,6 +799,8 @@ export async function startFakeGoogle(opts: { email?: string } = {}): Promise<Fa
   api.post('/calendars/:calendarId/events', async (c) => {
     const cal = eventsCalendar(c, true);
     if (cal instanceof Response) return cal;
+    const version = conferenceVersion(c);
+    if (typeof version === 'string') return badRequest(c, version, 'invalid', 'conferenceDataVersion');
     const body = (await c.req.json().catch(() => null)) as EventBody | null;
     if (!body || typeof body !== 'object') return badRequest(c, 'Parse Error', 'parseError');
     const events = eventsOf(cal.id);
@@ -676,7 +816,7 @@ export async function startFakeGoogle(opts: { email?: string } = {}): Promise<Fa
       id, calendarId: cal.id, status: 'confirmed', transparency: 'opaque', summary: '', start: 0, end: 0, attendees: [],
       reminders: { useDefault: true }, organizer: cal.primaryOf ?? cal.id, etag: '', sequence: 0, created: now, updated: now,
     };
-    const problem = apply(e, body, cal, true);
+    const problem = apply(e, body, cal, true) ?? (version === 1 ? applyConference(e, body.conferenceData, true) : undefined);
     if (problem) return badRequest(c, problem, problem.startsWith('The specified') ? 'timeRangeEmpty' : 'invalid');
     e.sequence = 0;
     events.set(id, e);
@@ -688,7 +828,13 @@ export async function startFakeGoogle(opts: { email?: string } = {}): Promise<Fa
     if (cal instanceof Response) return cal;
     // Deleted events are still returned, with status "cancelled".
     const e = eventsOf(cal.id).get(c.req.param('eventId'));
-    return e ? c.json(eventResource(e)) : notFound(c);
+    if (!e) return notFound(c);
+    // Each read brings a pending conference closer to its outcome.
+    if (e.conference?.status === 'pending') {
+      e.conference.pendingReads -= 1;
+      settle(e.conference);
+    }
+    return c.json(eventResource(e));
   });
 
   const SHARED = ['summary', 'description', 'start', 'end', 'attendees', 'status'] as const;
@@ -699,13 +845,16 @@ export async function startFakeGoogle(opts: { email?: string } = {}): Promise<Fa
     if (!e) return notFound(c);
     const ifMatch = c.req.header('if-match');
     if (ifMatch && ifMatch !== e.etag && ifMatch !== '*') return apiError(c, 412, 'conditionNotMet', 'Precondition Failed', { location: 'If-Match' });
+    const version = conferenceVersion(c);
+    if (typeof version === 'string') return badRequest(c, version, 'invalid', 'conferenceDataVersion');
     const body = (await c.req.json().catch(() => null)) as EventBody | null;
     if (!body || typeof body !== 'object') return badRequest(c, 'Parse Error', 'parseError');
     if (e.organizer !== cal.primaryOf && cal.primaryOf && SHARED.some((k) => body[k] !== undefined)) {
       return apiError(c, 403, 'forbiddenForNonOrganizer', 'Shared properties can only be changed by the organizer of the event.', { domain: 'calendar' });
     }
     const copy = structuredClone(e);
-    const problem = apply(copy, body, cal, full);
+    // Without conferenceDataVersion=1 Google ignores conferenceData in the body and keeps the conference.
+    const problem = apply(copy, body, cal, full) ?? (version === 1 ? applyConference(copy, body.conferenceData, full) : undefined);
     if (problem) return badRequest(c, problem, problem.startsWith('The specified') ? 'timeRangeEmpty' : 'invalid');
     eventsOf(cal.id).set(e.id, copy);
     return c.json(eventResource(copy));
@@ -744,4 +893,11 @@ export async function startFakeGoogle(opts: { email?: string } = {}): Promise<Fa
 
 function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The Meet link of an event whose Meet conference is ready (Google's `hangoutLink`). */
+function meetLink(e: FakeEvent): string | undefined {
+  const conf = e.conference;
+  if (!conf || conf.status !== 'success' || conf.type !== 'hangoutsMeet' || !conf.conferenceId) return undefined;
+  return `https://meet.google.com/${conf.conferenceId}`;
 }

@@ -16,6 +16,13 @@ import { findIana, findWindows } from 'windows-iana';
  * timeZone}` times with seven fractional digits, `Prefer: outlook.timezone`, `transactionId`
  * de-duplication of creates, single-value extended properties with `$filter`/`$expand`, and the
  * per-mailbox concurrency limit (429 ApplicationThrottled "MailboxConcurrency" with Retry-After).
+ *
+ * Online meetings as the calendar API makes them: calendars list `allowedOnlineMeetingProviders`
+ * (`teamsForBusiness` while `teamsAvailable`, none otherwise); `isOnlineMeeting: true` with
+ * `onlineMeetingProvider: 'teamsForBusiness'` (or the calendar's default) gives the event an
+ * `onlineMeeting.joinUrl` (after `teamsJoinUrlDelayGets` reads, if set); a provider the calendar
+ * does not allow is silently ignored, as Graph does; once online, later changes to
+ * `isOnlineMeeting` are ignored, so a PATCH without those fields (or with them) keeps the meeting.
  */
 export type FakeFault =
   | 'expired-token'
@@ -56,6 +63,10 @@ export interface FakeMicrosoft {
   windowsTimeZones: boolean;
   /** Graph drops a create whose transactionId it has seen; false = it does not (the id was forgotten). */
   honourTransactionId: boolean;
+  /** Calendars allow Teams meetings (a work account with a Teams licence). False: they allow none, and `isOnlineMeeting` is ignored. */
+  teamsAvailable: boolean;
+  /** Reads (GET of the event) during which Graph has not filled in `onlineMeeting` yet; default 0. */
+  teamsJoinUrlDelayGets: number;
   /** Items per page in collections (Graph's own cap; `$top` cannot raise it). */
   pageSize: number;
   maxConcurrentPerMailbox: number;
@@ -76,7 +87,11 @@ export interface FakeMicrosoft {
     calendarId: string,
     e: { start: number; end: number; summary: string; transparent?: boolean; cancelled?: boolean; showAs?: ShowAs; timeZone?: string },
   ): string;
-  events(calendarId: string): { id: string; subject: string; start: string; end: string; transactionId?: string; showAs: ShowAs; isCancelled: boolean }[];
+  events(calendarId: string): {
+    id: string; subject: string; start: string; end: string; transactionId?: string; showAs: ShowAs; isCancelled: boolean;
+    /** Only for an online meeting: its join URL (also while Graph has not shown it yet). */
+    joinUrl?: string; attendees?: string[];
+  }[];
   /** Every access token issued so far stops working (as after their hour is up). */
   expireAccessTokens(): void;
   /** Every refresh token stops working (password change, admin revocation). */
@@ -99,6 +114,11 @@ interface StoredEvent {
   isCancelled: boolean;
   transactionId?: string;
   props: { id: string; value: string }[];
+  isOnlineMeeting: boolean;
+  onlineMeetingProvider: OnlineMeetingProvider;
+  onlineMeeting?: { joinUrl: string; conferenceId: string; tollNumber: string };
+  /** Reads left before `onlineMeeting` shows. */
+  onlineMeetingHiddenReads: number;
   attendees: { type: string; emailAddress: { address: string; name?: string } }[];
   changeKey: string;
   created: number;
@@ -113,6 +133,9 @@ interface Calendar {
   color: string;
   owner: { name: string; address: string };
 }
+
+type OnlineMeetingProvider = 'unknown' | 'skypeForBusiness' | 'skypeForConsumer' | 'teamsForBusiness';
+const MEETING_PROVIDERS: readonly OnlineMeetingProvider[] = ['unknown', 'skypeForBusiness', 'skypeForConsumer', 'teamsForBusiness'];
 
 const ALL_GRAPH_SCOPES = ['User.Read', 'Calendars.Read', 'Calendars.ReadWrite', 'Calendars.ReadBasic', 'OnlineMeetings.ReadWrite'];
 const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
@@ -510,6 +533,12 @@ export async function startFakeMicrosoft(opts: { email?: string; displayName?: s
       end: graphTime(e.end, zone, label),
       attendees: e.attendees.map((a) => ({ ...a, status: { response: 'none', time: '0001-01-01T00:00:00Z' } })),
       organizer: { emailAddress: { name: fake.account.displayName, address: fake.account.email } },
+      isOnlineMeeting: e.isOnlineMeeting,
+      onlineMeetingProvider: e.onlineMeetingProvider,
+      onlineMeeting: e.onlineMeeting && e.onlineMeetingHiddenReads <= 0
+        ? { joinUrl: e.onlineMeeting.joinUrl, conferenceId: e.onlineMeeting.conferenceId, tollNumber: e.onlineMeeting.tollNumber }
+        : null,
+      onlineMeetingUrl: null,
     };
     const select = c.req.query('$select');
     let out = full;
@@ -547,12 +576,50 @@ export async function startFakeMicrosoft(opts: { email?: string; displayName?: s
     canShare: cal.canEdit,
     canViewPrivateItems: cal.canEdit,
     canEdit: cal.canEdit,
-    allowedOnlineMeetingProviders: ['teamsForBusiness'],
-    defaultOnlineMeetingProvider: 'teamsForBusiness',
+    allowedOnlineMeetingProviders: allowedProviders(),
+    defaultOnlineMeetingProvider: allowedProviders()[0] ?? 'unknown',
     isTallyingResponses: true,
     isRemovable: !cal.isDefaultCalendar,
     owner: cal.owner,
   });
+
+  const allowedProviders = (): OnlineMeetingProvider[] => (fake.teamsAvailable ? ['teamsForBusiness'] : []);
+
+  /** The online-meeting fields of a request: an error message when a value is not one Graph knows. */
+  function readOnline(body: Record<string, unknown>): { isOnlineMeeting?: boolean; provider?: OnlineMeetingProvider } | string {
+    const out: { isOnlineMeeting?: boolean; provider?: OnlineMeetingProvider } = {};
+    if (body.isOnlineMeeting !== undefined) {
+      if (typeof body.isOnlineMeeting !== 'boolean') return "Cannot convert the literal to the expected type 'Edm.Boolean'.";
+      out.isOnlineMeeting = body.isOnlineMeeting;
+    }
+    if (body.onlineMeetingProvider !== undefined) {
+      const p = MEETING_PROVIDERS.find((x) => x === body.onlineMeetingProvider);
+      if (!p) return `Requested value '${String(body.onlineMeetingProvider)}' was not found.`;
+      out.provider = p;
+    }
+    return out;
+  }
+
+  /**
+   * Turns the event into an online meeting when asked for with a provider the calendar allows.
+   * Anything else is ignored without an error (as Graph does), and so is every change once the
+   * event is online: the meeting and its join URL stay.
+   */
+  function applyOnline(e: StoredEvent, o: { isOnlineMeeting?: boolean; provider?: OnlineMeetingProvider }) {
+    if (e.isOnlineMeeting || o.isOnlineMeeting !== true) return;
+    const provider = o.provider ?? allowedProviders()[0] ?? 'unknown';
+    if (provider === 'unknown' || !allowedProviders().includes(provider)) return;
+    const thread = `19:meeting_${randomBytes(36).toString('base64url')}@thread.v2`;
+    const context = JSON.stringify({ Tid: fake.tenantId, Oid: userId });
+    e.isOnlineMeeting = true;
+    e.onlineMeetingProvider = provider;
+    e.onlineMeeting = {
+      joinUrl: `https://teams.microsoft.com/l/meetup-join/${encodeURIComponent(thread)}/0?context=${encodeURIComponent(context)}`,
+      conferenceId: String(100_000_000 + (randomBytes(4).readUInt32BE() % 900_000_000)),
+      tollNumber: '+1 323-555-0166',
+    };
+    e.onlineMeetingHiddenReads = Math.max(0, fake.teamsJoinUrlDelayGets);
+  }
 
   const resolveCalendar = (id: string) => (id === 'calendar' ? calendars.get(defaultCalendarId) : calendars.get(id));
   const ordered = (calendarId: string) => [...events.values()].filter((e) => e.calendarId === calendarId).sort((a, b) => a.start - b.start || a.created - b.created);
@@ -711,6 +778,8 @@ export async function startFakeMicrosoft(opts: { email?: string; displayName?: s
         return graphError(c, 400, 'ErrorInvalidExtendedPropertyValue', 'The extended property id or value is not valid.');
       }
     }
+    const onlineFields = readOnline(body);
+    if (typeof onlineFields === 'string') return graphError(c, 400, 'BadRequest', onlineFields);
     const transactionId = typeof body.transactionId === 'string' ? body.transactionId : undefined;
     if (transactionId && fake.honourTransactionId) {
       const same = [...events.values()].find((e) => e.transactionId === transactionId);
@@ -729,11 +798,15 @@ export async function startFakeMicrosoft(opts: { email?: string; displayName?: s
       isCancelled: false,
       ...(transactionId ? { transactionId } : {}),
       props: props.map((p) => ({ id: p.id as string, value: p.value as string })),
+      isOnlineMeeting: false,
+      onlineMeetingProvider: 'unknown',
+      onlineMeetingHiddenReads: 0,
       attendees: readAttendees(body.attendees),
       changeKey: randomBytes(12).toString('base64'),
       created: now,
       modified: now,
     };
+    applyOnline(e, onlineFields);
     events.set(e.id, e);
     return c.json(eventJson(c, e), 201);
   };
@@ -746,6 +819,7 @@ export async function startFakeMicrosoft(opts: { email?: string; displayName?: s
     if (refused) return refused;
     const e = events.get(c.req.param('id'));
     if (!e) return notFound(c);
+    if (e.onlineMeetingHiddenReads > 0) e.onlineMeetingHiddenReads -= 1;
     const expand = c.req.query('$expand');
     const m = expand ? EXPAND.exec(expand.trim()) : null;
     return c.json(eventJson(c, e, m ? unquote(m[1]!) : undefined));
@@ -771,6 +845,9 @@ export async function startFakeMicrosoft(opts: { email?: string; displayName?: s
     if ('error' in start) return graphError(c, 400, 'TimeZoneNotSupportedException', start.error);
     if ('error' in end) return graphError(c, 400, 'TimeZoneNotSupportedException', end.error);
     if (end.ms < start.ms) return graphError(c, 400, 'ErrorInvalidRequest', 'The end of the event must be after its start.');
+    const onlineFields = readOnline(body);
+    if (typeof onlineFields === 'string') return graphError(c, 400, 'BadRequest', onlineFields);
+    applyOnline(e, onlineFields);
     e.start = start.ms;
     e.end = end.ms;
     e.zone = start.zone;
@@ -839,6 +916,8 @@ export async function startFakeMicrosoft(opts: { email?: string; displayName?: s
     mailboxState: 'ok',
     windowsTimeZones: false,
     honourTransactionId: true,
+    teamsAvailable: true,
+    teamsJoinUrlDelayGets: 0,
     pageSize: 10,
     maxConcurrentPerMailbox: 4,
     peakConcurrency: 0,
@@ -871,6 +950,9 @@ export async function startFakeMicrosoft(opts: { email?: string; displayName?: s
         showAs: e.showAs ?? (e.transparent ? 'free' : 'busy'),
         isCancelled: e.cancelled ?? false,
         props: [],
+        isOnlineMeeting: false,
+        onlineMeetingProvider: 'unknown',
+        onlineMeetingHiddenReads: 0,
         attendees: [],
         changeKey: randomBytes(12).toString('base64'),
         created: now,
@@ -887,6 +969,8 @@ export async function startFakeMicrosoft(opts: { email?: string; displayName?: s
         showAs: e.showAs,
         isCancelled: e.isCancelled,
         ...(e.transactionId ? { transactionId: e.transactionId } : {}),
+        ...(e.onlineMeeting ? { joinUrl: e.onlineMeeting.joinUrl } : {}),
+        ...(e.attendees.length ? { attendees: e.attendees.map((a) => a.emailAddress.address) } : {}),
       })),
     expireAccessTokens() {
       for (const t of accessTokens.values()) t.expiresAt = 0;

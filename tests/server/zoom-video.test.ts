@@ -193,7 +193,7 @@ describe('zoom video provider', () => {
   });
 
   it('retries 5xx (at the token endpoint too), then makes the meeting once', async () => {
-    const zoom = zoomWith();
+    const zoom = zoomWith({ retries: 3 });
     fake.fault({ path: /^\/oauth\/token$/ }, { status: 503 });
     fake.fault({ method: 'POST', path: LIST, times: 2 }, { status: 500 });
     const meeting = await zoom.create(input('parley-b1', 10));

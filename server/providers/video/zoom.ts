@@ -98,9 +98,9 @@ export function zoomVideo(opts: ZoomOptions): VideoProvider {
       return { token, expiresInS: Number.isFinite(expiresInS) && expiresInS > 0 ? expiresInS : 3600 };
     }
     const reason = res.body.reason ?? res.body.message ?? res.body.error ?? `HTTP ${res.status}`;
-    return Promise.reject(new VideoError('zoom', 'account',
+    throw new VideoError('zoom', 'account',
       `Something went wrong with the Zoom integration: Zoom refused Parley's app credentials ("${reason}"). Ask your Parley admin to check the Zoom app's account ID, client ID and secret, and that the app and the Zoom account are still active.`,
-      { status: res.status, ...(res.body.error !== undefined ? { code: res.body.error } : res.body.code !== undefined ? { code: res.body.code } : {}) }));
+      { status: res.status, ...(res.body.error !== undefined ? { code: res.body.error } : res.body.code !== undefined ? { code: res.body.code } : {}) });
   }
 
   /** One API call with the account token; a 401 gets one fresh token and one more try. */

@@ -1,0 +1,163 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { DateTime } from 'luxon';
+import type { send as sendMessage } from '../lib/messaging';
+import type { Recipient } from '../lib/sites';
+import { VIDEO_PROVIDERS, VIDEO_PROVIDER_NAMES, type Interview, type VideoProviderId } from '../lib/schemas';
+
+export interface AddVideoLinkProps {
+  getRecipient(): Recipient | undefined;
+  insert(text: string): boolean;
+  send: typeof sendMessage;
+}
+
+/** "Join our video interview: <the candidate's own join link> · access code 123456" */
+export function joinText(i: Interview): string {
+  const v = i.video!;
+  const when = DateTime.fromISO(i.start).toFormat("ccc, LLL d 'at' h:mm a ZZZZ");
+  return `Join our video interview (${when}): ${v.candidateJoinUrl}${v.candidateAccessCode ? ` · access code ${v.candidateAccessCode}` : ''}`;
+}
+
+type State =
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string; signIn?: boolean }
+  | { kind: 'found'; interview: Interview }
+  | { kind: 'none' }
+  | { kind: 'working' }
+  | { kind: 'manual'; text: string };
+
+/**
+ * The composer's "Add video link" control: inserts the candidate's join link for the next interview
+ * already booked with this person (adding video to it if it has none), or creates a meeting at a
+ * time the recruiter picks and inserts its link.
+ */
+export function AddVideoLink({ getRecipient, insert, send }: AddVideoLinkProps) {
+  const [open, setOpen] = useState(false);
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [provider, setProvider] = useState<VideoProviderId>('jitsi');
+  const [length, setLength] = useState(30);
+  const [when, setWhen] = useState(() => DateTime.local().plus({ hours: 1 }).startOf('hour').toFormat("yyyy-LL-dd'T'HH:mm"));
+  const [done, setDone] = useState<string>();
+  const popoverId = useId();
+  const manualRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    setState({ kind: 'loading' });
+    const recipient = getRecipient();
+    if (!recipient) {
+      setState({ kind: 'error', message: "Parley couldn't tell who this conversation is with. Open the conversation with one person and try again." });
+      return;
+    }
+    void Promise.all([send('settings.get', {}), send('video.nextForRecipient', { recipient })]).then(([settings, next]) => {
+      if (!live) return;
+      if (settings.ok) {
+        setProvider(settings.data.settings.video.provider);
+        setLength(settings.data.settings.durationMinutes);
+      }
+      if (!next.ok) return setState({ kind: 'error', message: next.error, signIn: next.code === 'signed-out' });
+      setState(next.data.interview ? { kind: 'found', interview: next.data.interview } : { kind: 'none' });
+    });
+    return () => {
+      live = false;
+    };
+  }, [open, getRecipient, send]);
+
+  useEffect(() => {
+    if (state.kind === 'manual') manualRef.current?.select();
+  }, [state]);
+
+  function put(interview: Interview) {
+    if (!interview.video) return setState({ kind: 'error', message: 'This interview has no video link yet.' });
+    const text = joinText(interview);
+    if (insert(text)) {
+      setOpen(false);
+      setDone('Video link inserted');
+    } else {
+      setState({ kind: 'manual', text });
+    }
+  }
+
+  async function useExisting(interview: Interview) {
+    if (interview.video) return put(interview);
+    setState({ kind: 'working' });
+    const r = await send('video.addToInterview', { interviewId: interview.id, video: provider });
+    if (!r.ok) return setState({ kind: 'error', message: r.error, signIn: r.code === 'signed-out' });
+    put(r.data.interview);
+  }
+
+  async function createMeeting() {
+    const recipient = getRecipient();
+    const start = DateTime.fromISO(when);
+    if (!recipient) return setState({ kind: 'error', message: "Parley couldn't tell who this conversation is with." });
+    if (!start.isValid) return setState({ kind: 'error', message: 'Choose a date and time for the interview.' });
+    setState({ kind: 'working' });
+    const r = await send('video.create', { recipient, start: start.toUTC().toISO()!, durationMinutes: length, video: provider });
+    if (!r.ok) return setState({ kind: 'error', message: r.error, signIn: r.code === 'signed-out' });
+    put(r.data.interview);
+  }
+
+  const providerPicker = (
+    <label>
+      Video provider
+      <select value={provider} onChange={(e) => setProvider(e.target.value as VideoProviderId)}>
+        {VIDEO_PROVIDERS.map((p) => <option key={p} value={p}>{VIDEO_PROVIDER_NAMES[p]}</option>)}
+      </select>
+    </label>
+  );
+
+  return (
+    <div className="parley">
+      <button type="button" className="parley-trigger" aria-label="Add video link" aria-expanded={open} aria-controls={popoverId} title="Add video link"
+        onClick={() => { setOpen(!open); setDone(undefined); }}>
+        <svg aria-hidden="true" viewBox="0 0 24 24" width="16" height="16"><path fill="currentColor" d="M4 6h11a2 2 0 0 1 2 2v1.5l4-2.5v10l-4-2.5V16a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2Z" /></svg>
+        <span>Video</span>
+      </button>
+      {done && !open && <span className="parley-note" role="status">{done}</span>}
+      {open && (
+        <div className="parley-popover" id={popoverId} role="dialog" aria-label="Add video link" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+          {state.kind === 'loading' && <p aria-busy="true">Looking for an interview with this person…</p>}
+          {state.kind === 'working' && <p aria-busy="true">Creating the meeting…</p>}
+          {state.kind === 'found' && (
+            <>
+              <p>Next interview: <strong>{DateTime.fromISO(state.interview.start).toFormat('ccc, LLL d, h:mm a')}</strong></p>
+              {!state.interview.video && providerPicker}
+              <div className="parley-actions">
+                <button type="button" className="parley-secondary" onClick={() => setOpen(false)}>Close</button>
+                <button type="button" className="parley-primary" onClick={() => void useExisting(state.interview)}>Insert link</button>
+              </div>
+            </>
+          )}
+          {state.kind === 'none' && (
+            <>
+              <p>No interview is booked with this person yet. Create a meeting:</p>
+              <label>Date and time<input type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} /></label>
+              <label>Length
+                <select value={length} onChange={(e) => setLength(Number(e.target.value))}>
+                  {[...new Set([15, 30, 45, 60, 90, length])].sort((a, b) => a - b).map((m) => <option key={m} value={m}>{m} minutes</option>)}
+                </select>
+              </label>
+              {providerPicker}
+              <div className="parley-actions">
+                <button type="button" className="parley-secondary" onClick={() => setOpen(false)}>Close</button>
+                <button type="button" className="parley-primary" onClick={() => void createMeeting()}>Create and insert</button>
+              </div>
+            </>
+          )}
+          {state.kind === 'error' && (
+            <p className="parley-error" role="alert">
+              {state.message}{' '}
+              {state.signIn && <button type="button" className="parley-link" onClick={() => void send('options.open', {})}>Open Parley</button>}
+            </p>
+          )}
+          {state.kind === 'manual' && (
+            <div className="parley-hint" role="status">
+              This message box did not accept typed text. Copy the link below with Ctrl+C (⌘C) and paste it:
+              <input ref={manualRef} readOnly value={state.text} aria-label="Your video link" />
+            </div>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

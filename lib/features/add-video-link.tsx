@@ -1,0 +1,14 @@
+import { AddVideoLink } from '../../components/AddVideoLink';
+import { send } from '../messaging';
+import { mountOnComposers } from './composer-control';
+import { defineFeature } from './feature';
+import '../../components/share-availability.css';
+
+/** "Add video link": beside "Share availability", inserts the candidate's own join link. */
+export default defineFeature({
+  id: 'add-video-link',
+  sites: ['linkedin', 'demo'],
+  run(env) {
+    mountOnComposers(env, 'parley-add-video-link', (tools) => <AddVideoLink getRecipient={tools.getRecipient} insert={tools.insert} send={send} />);
+  },
+});

@@ -1,0 +1,91 @@
+import type { ReactNode } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { observeElements } from '../dom/observe-elements';
+import { insertAtCaret, rememberCaret } from '../dom/insert-text';
+import type { Composer, Recipient, SiteAdapter } from '../sites';
+
+export interface ComposerTools {
+  composer: Composer;
+  getRecipient(): Recipient | undefined;
+  /** Types `text` at the caret the composer last had; false when the editor refused it. */
+  insert(text: string): boolean;
+}
+
+/**
+ * Gives every composer on the page exactly one control named `name`, in its own shadow root,
+ * mounted again whenever the host's re-render throws it away, and removed with the composer.
+ */
+export function mountOnComposers(
+  env: { ctx: ContentScriptContext; adapter: SiteAdapter; signal: AbortSignal },
+  name: string,
+  render: (tools: ComposerTools) => ReactNode,
+) {
+  const { ctx, adapter, signal } = env;
+  const mounted = new WeakSet<HTMLElement>();
+  const mount = (editor: HTMLElement, elementSignal: AbortSignal) => {
+    const composer = adapter.composerFor(editor);
+    if (!composer || mounted.has(editor)) return;
+    mounted.add(editor);
+    elementSignal.addEventListener('abort', () => mounted.delete(editor), { once: true });
+    const caret = rememberCaret(editor, elementSignal);
+    const tools: ComposerTools = {
+      composer,
+      getRecipient: () => adapter.recipientFor(composer, new URL(location.href)),
+      insert: (text) => insertAtCaret(editor, text, caret()),
+    };
+    void keepControl(composer, AbortSignal.any([signal, elementSignal]), () =>
+      createShadowRootUi(ctx, {
+        name,
+        position: 'inline',
+        anchor: composer.mountAfter,
+        append: 'after',
+        onMount(container) {
+          const root = createRoot(container);
+          root.render(render(tools));
+          return root;
+        },
+        onRemove(root?: Root) {
+          root?.unmount();
+        },
+      }),
+    );
+  };
+  observeElements(document, (root) => adapter.findComposers(root).map((c) => c.editor), mount, signal, {
+    ...(adapter.shadowHosts ? { shadowHosts: adapter.shadowHosts } : {}),
+  });
+}
+
+async function keepControl(
+  composer: Composer,
+  signal: AbortSignal,
+  create: () => Promise<{ mount(): void; remove(): void; shadowHost: HTMLElement }>,
+) {
+  let ui = await create();
+  if (signal.aborted) return;
+  ui.mount();
+  let pending = false;
+  const check = () => {
+    pending = false;
+    if (signal.aborted || ui.shadowHost.isConnected) return;
+    if (!composer.mountAfter.isConnected) return; // the composer itself is gone; its signal will fire
+    ui.remove();
+    void create().then((fresh) => {
+      if (signal.aborted) return;
+      ui = fresh;
+      ui.mount();
+    });
+  };
+  const observer = new MutationObserver(() => {
+    if (!pending) {
+      pending = true;
+      queueMicrotask(check);
+    }
+  });
+  observer.observe(composer.root, { childList: true, subtree: true });
+  signal.addEventListener('abort', () => {
+    observer.disconnect();
+    ui.remove();
+  }, { once: true });
+}
