@@ -202,6 +202,48 @@ describe('with Google connected', () => {
   });
 });
 
+describe('video through the connected calendars', () => {
+  it('Google Meet: one calendar event carries both the interview and the conference, and the gateway forwards to it', async () => {
+    const { token } = await t.recruiter({ settings: {} });
+    await connectGoogle(token);
+    const inv = await t.invitation(token, { key: 'linkedin:in:carla', name: 'Carla Candidate' }, { video: 'google-meet' });
+    expect((await t.request(`/b/${inv.linkToken}/book`, { method: 'POST', json: { start: new Date(TUE_9AM_NY).toISOString(), timeZone: 'Europe/Berlin', name: 'Carla Candidate', country: 'DE', phone: '030 1234567' } })).status).toBe(201);
+    await t.state.parley.deps.jobs.runDue();
+    await t.state.parley.deps.jobs.runDue();
+    const events = google.events(google.primaryCalendarId()).filter((e) => e.status !== 'cancelled');
+    expect(events).toHaveLength(1);
+    const { interviews } = (await (await t.request('/api/interviews', { token })).json()) as { interviews: { video: { status: string; joinUrl: string; accessCode: string } }[] };
+    expect(interviews[0]!.video.status).toBe('ready');
+    t.state.now = TUE_9AM_NY;
+    const joined = await t.request(new URL(interviews[0]!.video.joinUrl).pathname, { method: 'POST', body: new URLSearchParams({ code: interviews[0]!.video.accessCode }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(joined.status).toBe(303);
+    expect(joined.headers.get('location')).toMatch(/^https:\/\/meet\.google\.com\/[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
+  });
+
+  it('Teams: the meeting is added to the Outlook event and survives a reschedule', async () => {
+    const { token } = await t.recruiter({ settings: {} });
+    expect((await connectGoogle(token, 'microsoft')).status).toBe(201);
+    const inv = await t.invitation(token, { key: 'linkedin:in:tessa', name: 'Tessa Teams' }, { video: 'teams' });
+    await t.request(`/b/${inv.linkToken}/book`, { method: 'POST', json: { start: new Date(TUE_9AM_NY).toISOString(), timeZone: 'Europe/Berlin', name: 'Tessa Teams', country: 'DE', phone: '030 1234567' } });
+    await t.state.parley.deps.jobs.runDue();
+    const joinTarget = async () => {
+      const { interviews } = (await (await t.request('/api/interviews', { token })).json()) as { interviews: { start: string; video: { joinUrl: string; accessCode: string } }[] };
+      t.state.now = Date.parse(interviews[0]!.start);
+      const res = await t.request(new URL(interviews[0]!.video.joinUrl).pathname, { method: 'POST', body: new URLSearchParams({ code: interviews[0]!.video.accessCode }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      return res.headers.get('location');
+    };
+    const before = await joinTarget();
+    expect(before).toMatch(/^https:\/\/teams\.microsoft\.com\/l\/meetup-join\//);
+    t.state.now = Date.parse('2026-03-02T12:00:00Z');
+    await t.request(`/b/${inv.linkToken}/reschedule`, { method: 'POST', json: { start: '2026-03-04T15:00:00Z', timeZone: 'Europe/Berlin' } });
+    await t.state.parley.deps.jobs.runDue();
+    expect(await joinTarget()).toBe(before);
+    const events = microsoft.events(microsoft.defaultCalendarId).filter((e) => e.subject === 'Interview: Tessa Teams');
+    expect(events).toHaveLength(1);
+    expect(Date.parse(events[0]!.start + (events[0]!.start.endsWith('Z') ? '' : 'Z'))).toBe(Date.parse('2026-03-04T15:00:00Z'));
+  });
+});
+
 describe('connecting Microsoft 365', () => {
   beforeEach(() => {
     microsoft.mailboxState = 'ok';

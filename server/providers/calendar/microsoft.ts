@@ -243,7 +243,14 @@ export function microsoftCalendar(opts: MicrosoftCalendarOptions): CalendarApi {
     createEvent: (calendarId, event) =>
       wrap(async () => {
         const existing = await findByKey(calendarId, event.key);
-        if (existing) return ref(existing);
+        if (existing) {
+          // Adopt (a retried create, or Teams made the event first) and bring it up to date. The body
+          // carries no online-meeting fields, so a Teams meeting on it stays.
+          const adopted = await http
+            .patch(`me/events/${enc(existing.id)}`, { headers: { Prefer: PREFER_UTC }, json: eventBody(event) })
+            .json<GraphEvent>();
+          return ref(adopted);
+        }
         const created = await http
           .post(`me/calendars/${enc(calendarId)}/events`, {
             headers: { Prefer: PREFER_UTC },
