@@ -19,6 +19,7 @@ test('book with video → confirmation shows the join link and code → the gate
   await expect(dialog.getByLabel('Use video conferencing')).toBeChecked();
   await expect(dialog.getByLabel('Video provider')).toHaveValue('jitsi');
   await dialog.getByRole('button', { name: 'Insert' }).click();
+  await expect(editor).toContainText(/View my availability: http:\/\/\S+\/b\/[A-Za-z0-9_-]{32}/);
   const link = (await editor.innerText()).match(/http:\/\/\S+\/b\/[A-Za-z0-9_-]{32}/)![0];
 
   // The candidate books; the confirmation shows their own join link and access code.
