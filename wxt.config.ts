@@ -5,7 +5,7 @@ export default defineConfig({
   manifest: {
     name: 'Parley',
     description: 'Share your availability, add video links and export candidates without leaving the page.',
-    permissions: ['storage', 'clipboardWrite', 'identity'],
+    permissions: ['storage', 'clipboardWrite', 'identity', 'alarms'],
     browser_specific_settings: { gecko: { id: 'parley@parley.localhost', strict_min_version: '115.0' } },
   },
 });

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { send } from '../lib/messaging';
 import type { Recruiter } from '../lib/schemas';
+import { AtsSettings } from './AtsSettings';
 import { CalendarConnections } from './CalendarConnections';
 import { CalendarEditor } from './CalendarEditor';
 import { SettingsForm } from './SettingsForm';
@@ -27,6 +28,7 @@ export function Options() {
           <SettingsForm />
           <CalendarConnections />
           <CalendarEditor />
+          <AtsSettings />
         </>
       )}
     </main>

@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { Interview, Invitation, Notification, Recruiter } from './schemas';
+import type { AtsCandidate, AtsEntry, Interview, Invitation, Notification, Recruiter } from './schemas';
 
 /**
  * The extension's IndexedDB, opened only by the background and extension pages (the extension's
@@ -10,6 +10,10 @@ export interface SessionRow { id: 'current'; token: string; recruiter: Recruiter
 export interface InvitationCacheRow extends Invitation { recipientKey: string; cachedAt: number }
 export interface InterviewCacheRow extends Interview { cachedAt: number }
 export interface MetaRow { key: string; value: unknown }
+/** A person exported to (or found in) the ATS: what In-ATS badges and the profile panel render from. */
+export interface CandidateRow extends AtsCandidate { entries?: AtsEntry[] }
+/** The posting last chosen in a LinkedIn Recruiter project or a talent.io position. */
+export interface PostingDefaultRow { contextKey: string; postingId: string }
 
 export class ParleyDb extends Dexie {
   session!: EntityTable<SessionRow, 'id'>;
@@ -17,6 +21,8 @@ export class ParleyDb extends Dexie {
   interviews!: EntityTable<InterviewCacheRow, 'id'>;
   notifications!: EntityTable<Notification, 'id'>;
   meta!: EntityTable<MetaRow, 'key'>;
+  candidates!: EntityTable<CandidateRow, 'profileKey'>;
+  postingDefaults!: EntityTable<PostingDefaultRow, 'contextKey'>;
 
   constructor(name = 'parley') {
     super(name);
@@ -27,6 +33,11 @@ export class ParleyDb extends Dexie {
       interviews: 'id, start',
       notifications: 'id, createdAt',
       meta: 'key',
+    });
+    // Version 2: the ATS cache (candidates by profile key, remembered postings).
+    this.version(2).stores({
+      candidates: 'profileKey, profileUrl, updatedAt',
+      postingDefaults: 'contextKey',
     });
   }
 }

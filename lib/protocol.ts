@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConnectionsSchema, InterviewSchema, VideoProviderSchema, InvitationSchema, NotificationSchema, RecipientSchema, RecruiterSchema, SchedulerSettingsSchema, type ConnectErrorSchema } from './schemas';
+import { AtsCandidateSchema, AtsConnectSchema, AtsEntrySchema, AtsPolicySchema, AtsStatusSchema, ExportRequestSchema, MessagesRequestSchema, PostingSchema, ConnectionsSchema, InterviewSchema, VideoProviderSchema, InvitationSchema, NotificationSchema, RecipientSchema, RecruiterSchema, SchedulerSettingsSchema, type ConnectErrorSchema } from './schemas';
 
 /**
  * Every message between content scripts, popup, options and the background, defined once.
@@ -70,6 +70,32 @@ export const messages = {
   'calendar.remove': { from: 'extension', request: z.object({ id: z.string() }), response: z.object({}) },
   'calendar.import': { from: 'extension', request: z.object({ ics: z.string().max(2 * 1024 * 1024) }), response: z.object({ imported: z.number() }) },
   'options.open': { from: 'any', request: z.object({}), response: z.object({}) },
+  'ats.status': { from: 'any', request: z.object({}), response: AtsStatusSchema },
+  'ats.connect': { from: 'extension', request: z.intersection(AtsConnectSchema, AtsPolicySchema.partial()), response: z.object({ connected: z.boolean() }) },
+  'ats.policy': { from: 'extension', request: AtsPolicySchema, response: z.object({}) },
+  'ats.disconnect': { from: 'extension', request: z.object({}), response: z.object({}) },
+  'ats.postings': { from: 'content', request: z.object({ reload: z.boolean().default(false) }), response: z.object({ postings: z.array(PostingSchema) }) },
+  'ats.postingDefault': {
+    from: 'content',
+    request: z.object({ contextKey: z.string().max(300), postingId: z.string().max(100).optional() }),
+    response: z.object({ postingId: z.string().nullable() }),
+  },
+  'ats.export': { from: 'content', request: ExportRequestSchema, response: z.object({ candidate: AtsCandidateSchema }) },
+  'ats.candidate': {
+    from: 'content',
+    request: z.object({ key: z.string().max(300), refresh: z.boolean().default(false) }),
+    response: z.object({ candidate: AtsCandidateSchema.nullable(), entries: z.array(AtsEntrySchema) }),
+  },
+  'ats.note': { from: 'content', request: z.object({ key: z.string().max(300), text: z.string().max(5000) }), response: z.object({ entries: z.array(AtsEntrySchema) }) },
+  'ats.messages': { from: 'content', request: MessagesRequestSchema.extend({ key: z.string().max(300) }), response: z.object({ entries: z.array(AtsEntrySchema) }) },
+  /** In-ATS badges: answered from the extension's cache, never one network call per card. */
+  'ats.badges': {
+    from: 'content',
+    request: z.object({ keys: z.array(z.string().max(300)).max(500) }),
+    response: z.object({ found: z.record(z.string(), z.object({ ats: z.string(), atsUrl: z.string().nullable(), status: z.string() })) }),
+  },
+  'ats.sync': { from: 'any', request: z.object({}), response: z.object({ updated: z.number() }) },
+  'ats.delete': { from: 'any', request: z.object({ key: z.string().max(300) }), response: z.object({}) },
   'connections.list': { from: 'extension', request: z.object({}), response: ConnectionsSchema },
   'connections.connectOAuth': { from: 'extension', request: z.object({ provider: z.enum(['google', 'microsoft']) }), response: ConnectionsSchema },
   'connections.connectCaldav': {

@@ -202,3 +202,95 @@ export const ConnectionsSchema = z.object({
 export const ConnectErrorSchema = z.object({
   problem: z.string(), title: z.string(), cause: z.string(), whatToDo: z.string(), missingScopes: z.array(z.string()).optional(),
 });
+
+// --- ATS export ------------------------------------------------------------------------------
+
+export const AtsIdSchema = z.enum(['lever', 'greenhouse']);
+export type AtsId = z.infer<typeof AtsIdSchema>;
+export const ATS_NAMES: Record<AtsId, string> = { lever: 'Lever', greenhouse: 'Greenhouse' };
+
+export const AtsConnectSchema = z.discriminatedUnion('ats', [
+  z.object({
+    ats: z.literal('lever'),
+    apiKey: z.string().trim().min(8, 'Paste the Lever API key'),
+    performAs: z.string().trim().min(1, 'Enter the Lever user id exports are made as'),
+  }),
+  z.object({
+    ats: z.literal('greenhouse'),
+    apiKey: z.string().trim().min(8, 'Paste the Greenhouse Harvest API key'),
+    onBehalfOf: z.string().trim().regex(/^\d+$/, 'Enter the numeric Greenhouse user id exports are made as'),
+  }),
+]);
+export const AtsPolicySchema = z.object({
+  /** talent.io's rule: contact data stays private until the candidate replies. */
+  exportOnlyAfterReply: z.boolean(),
+  /** Push the message thread with the candidate (Lever: notes; Greenhouse: activity-feed emails). */
+  pushMessages: z.boolean(),
+});
+export type AtsPolicy = z.infer<typeof AtsPolicySchema>;
+
+export const AtsStatusSchema = z.object({
+  connected: z.boolean(),
+  ats: AtsIdSchema.nullable(),
+  status: z.enum(['active', 'revoked']).nullable(),
+  policy: AtsPolicySchema,
+  lastError: z.string().nullable(),
+});
+
+export const PostingSchema = z.object({ id: z.string(), title: z.string(), location: z.string().optional(), team: z.string().optional() });
+export type PostingView = z.infer<typeof PostingSchema>;
+
+const optionalText = z.string().trim().max(300).optional();
+export const ExportRequestSchema = z.object({
+  profileKey: z.string().min(3).max(300).regex(/^[a-z0-9-]+:[\p{L}\p{N}_:.~%@+=-]+$/iu, 'Unknown profile'),
+  profileUrl: z.url().max(500),
+  source: z.enum(['LinkedIn', 'LinkedIn Recruiter', 'talent.io']),
+  // The minimum LinkedIn Recruiter System Connect asks for: first name, last name, email.
+  firstName: z.string().trim().min(1, 'Enter the first name').max(100),
+  lastName: z.string().trim().min(1, 'Enter the last name').max(100),
+  emails: z.array(z.email('Enter a valid email address')).min(1, 'Enter at least one email address').max(5),
+  phones: z.array(z.string().trim().min(3).max(40)).max(5).default([]),
+  headline: optionalText,
+  title: optionalText,
+  company: optionalText,
+  location: optionalText,
+  postingId: z.string().max(100).optional(),
+  /** The page shows the candidate replied / accepted contact. */
+  replied: z.boolean().optional(),
+});
+export type ExportRequest = z.infer<typeof ExportRequestSchema>;
+
+export const AtsCandidateSchema = z.object({
+  profileKey: z.string(),
+  profileUrl: z.string(),
+  name: z.string(),
+  ats: AtsIdSchema,
+  status: z.enum(['pending', 'exported', 'linked', 'failed']),
+  atsUrl: z.string().nullable(),
+  error: z.string().nullable(),
+  postingId: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type AtsCandidate = z.infer<typeof AtsCandidateSchema>;
+
+export const AtsEntrySchema = z.object({
+  key: z.string(),
+  kind: z.enum(['note', 'message']),
+  text: z.string(),
+  createdAt: z.string(),
+  pushed: z.boolean(),
+  error: z.string().nullable(),
+});
+export type AtsEntry = z.infer<typeof AtsEntrySchema>;
+
+export const NoteRequestSchema = z.object({ key: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), text: z.string().trim().min(1, 'Write a note first').max(5000, 'Keep notes under 5,000 characters') });
+export const MessagesRequestSchema = z.object({
+  messages: z.array(z.object({
+    key: z.string().min(4).max(200),
+    direction: z.enum(['sent', 'received']),
+    at: z.number().int(),
+    from: z.string().max(200),
+    to: z.string().max(200),
+    text: z.string().max(20_000),
+  })).max(200),
+});

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { AppEnv, Deps } from './deps.js';
 import { errorBody, handleError, UserError } from './http.js';
 import { CSS } from './pages/layout.js';
+import { atsRoutes } from './routes/ats.js';
 import { authRoutes } from './routes/auth.js';
 import { bookingRoutes } from './routes/booking.js';
 import { calendarRoutes } from './routes/calendar.js';
@@ -36,7 +37,8 @@ export function createApp(deps: Deps) {
     .route('/connections', connectionRoutes(deps))
     .route('/invitations', invitationRoutes(deps))
     .route('/interviews', interviewRoutes(deps))
-    .route('/notifications', notificationRoutes(deps));
+    .route('/notifications', notificationRoutes(deps))
+    .route('/ats', atsRoutes(deps));
 
   const app = new Hono<AppEnv>();
   // Outside secureHeaders, so it edits the policy after it is set: the join gateway forwards a form

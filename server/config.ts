@@ -32,6 +32,10 @@ const EnvSchema = z.object({
   ZOOM_CLIENT_SECRET: z.string().optional(),
   ZOOM_OAUTH_URL: z.url().default('https://zoom.us'),
   ZOOM_API_URL: z.url().default('https://api.zoom.us/v2'),
+  LEVER_API_URL: z.url().default('https://api.lever.co/v1'),
+  LEVER_APP_URL: z.url().default('https://hire.lever.co'),
+  GREENHOUSE_API_URL: z.url().default('https://harvest.greenhouse.io/v1'),
+  GREENHOUSE_APP_URL: z.url().default('https://app.greenhouse.io'),
 });
 
 export interface OAuthClientConfig {
@@ -56,6 +60,8 @@ export interface Config {
   providerTimeoutMs: number;
   jitsiBaseUrl: string;
   zoom: { accountId?: string; clientId?: string; clientSecret?: string; oauthUrl: string; apiUrl: string };
+  lever: { apiUrl: string; appUrl: string };
+  greenhouse: { apiUrl: string; appUrl: string };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -87,6 +93,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
     jitsiBaseUrl: e.JITSI_BASE_URL.replace(/\/$/, ''),
+    lever: { apiUrl: e.LEVER_API_URL.replace(/\/$/, ''), appUrl: e.LEVER_APP_URL.replace(/\/$/, '') },
+    greenhouse: { apiUrl: e.GREENHOUSE_API_URL.replace(/\/$/, ''), appUrl: e.GREENHOUSE_APP_URL.replace(/\/$/, '') },
     zoom: { accountId: e.ZOOM_ACCOUNT_ID, clientId: e.ZOOM_CLIENT_ID, clientSecret: e.ZOOM_CLIENT_SECRET, oauthUrl: e.ZOOM_OAUTH_URL.replace(/\/$/, ''), apiUrl: e.ZOOM_API_URL.replace(/\/$/, '') },
   };
 }

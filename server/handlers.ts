@@ -3,6 +3,7 @@ import { mailForBooking, mailInterviewer } from './notify.js';
 import { findBooking } from './services/bookings.js';
 import { loadSettings } from './routes/settings.js';
 import { syncMeeting } from './meetings.js';
+import { runExport, runPush } from './ats.js';
 import { videoFor } from './video.js';
 import type { JobHandler } from './jobs.js';
 
@@ -31,6 +32,12 @@ export function jobHandlers(deps: Omit<Deps, 'jobs'>): Record<string, JobHandler
       });
     },
     'video.sync': (payload, run) => syncMeeting(deps, String(payload.bookingId), run),
+    'ats.export': async (payload, run) => {
+      await runExport(deps, String(payload.candidateId), run);
+      // Notes written before the export finished go out right after it.
+      await runPush(deps, String(payload.candidateId), run);
+    },
+    'ats.push': (payload, run) => runPush(deps, String(payload.candidateId), run),
     'mail.interviewer': (payload) => mailInterviewer(deps, String(payload.bookingId), String(payload.email)),
     'mail.booking': async (payload) => {
       const kind = payload.kind as 'booked' | 'rescheduled' | 'cancelled';

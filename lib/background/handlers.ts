@@ -5,6 +5,7 @@ import { InterviewSchema, InvitationSchema, NotificationSchema, RecruiterSchema,
 import { z } from 'zod';
 import { apiClient, DEFAULT_BACKEND_URL, toResult } from './api';
 import { authorize, parseOAuthConfig } from './oauth';
+import { atsHandlers } from './ats';
 import { ConnectionsSchema } from '../schemas';
 
 type Handler<T extends MessageType> = (payload: z.output<(typeof messages)[T]['request']>) => Promise<Result<Response<T>>>;
@@ -43,11 +44,11 @@ export const handlers: { [T in MessageType]: Handler<T> } = {
       z.object({ token: z.string(), recruiter: RecruiterSchema }).parse(await apiClient(p.backendUrl).post(`auth/${p.mode}`, { json: body }).json()),
     );
     if (!result.ok) return result;
-    await db.transaction('rw', [db.session, db.invitations, db.interviews, db.notifications], async () => {
+    await db.transaction('rw', [db.session, db.invitations, db.interviews, db.notifications, db.candidates, db.meta], async () => {
       const previous = await db.session.get('current');
       if (previous && previous.recruiter.id !== result.data.recruiter.id) {
         // Another account: nothing cached for the previous one may leak into this one.
-        await Promise.all([db.invitations.clear(), db.interviews.clear(), db.notifications.clear()]);
+        await Promise.all([db.invitations.clear(), db.interviews.clear(), db.notifications.clear(), db.candidates.clear(), db.meta.delete('candidatesSince')]);
       }
       await db.session.put({ id: 'current', token: result.data.token, recruiter: result.data.recruiter, backendUrl: p.backendUrl, savedAt: Date.now() });
     });
@@ -57,7 +58,7 @@ export const handlers: { [T in MessageType]: Handler<T> } = {
   async 'session.signOut'() {
     const s = await session();
     if (s) await toResult(s.backendUrl, () => apiClient(s.backendUrl, s.token).post('auth/logout').json());
-    await Promise.all([db.session.clear(), db.invitations.clear(), db.interviews.clear(), db.notifications.clear(), db.meta.delete('settings')]);
+    await Promise.all([db.session.clear(), db.invitations.clear(), db.interviews.clear(), db.notifications.clear(), db.candidates.clear(), db.meta.delete('settings'), db.meta.delete('candidatesSince')]);
     return { ok: true, data: {} };
   },
 
@@ -176,4 +177,5 @@ export const handlers: { [T in MessageType]: Handler<T> } = {
     await browser.runtime.openOptionsPage();
     return { ok: true, data: {} };
   },
+  ...atsHandlers(authed),
 };

@@ -2,7 +2,7 @@ import { demo } from './demo';
 import { linkedin } from './linkedin';
 import type { SiteAdapter } from './types';
 
-export type { Composer, PagePredicate, Recipient, SiteAdapter } from './types';
+export type { CandidateProfile, Composer, PagePredicate, ProfileAnchor, Recipient, ResultCard, SiteAdapter } from './types';
 export { demo, linkedin };
 
 export const adapters: SiteAdapter[] = [linkedin, demo];

@@ -23,6 +23,7 @@ describe('the extension database', () => {
       expect(db.tables.map((t) => t.name)).toEqual(expect.arrayContaining(Object.keys(fixture.stores)));
       expect(await db.session.get('current')).toMatchObject({ recruiter: { email: 'rita@example.com' } });
       expect(await db.invitations.get('linkedin:in:carla')).toMatchObject({ durationMinutes: 30 });
+      if (v >= 2) expect(await db.candidates.get('linkedin:in:carla')).toMatchObject({ ats: 'lever', status: 'exported' });
       db.close();
     }
   });

@@ -1,9 +1,9 @@
 import { features } from '../lib/features';
 import { adapterFor } from '../lib/sites';
 
-/** LinkedIn and Parley's own demo page: runs every feature registered for the page's site. */
+/** LinkedIn, talent.io and Parley's own demo page: runs every feature registered for the page's site. */
 export default defineContentScript({
-  matches: ['https://www.linkedin.com/*', 'http://localhost/demo/*', 'http://127.0.0.1/demo/*'],
+  matches: ['https://www.linkedin.com/*', 'https://www.talent.io/*', 'https://app.talent.io/*', 'http://localhost/demo/*', 'http://127.0.0.1/demo/*'],
   cssInjectionMode: 'ui',
   runAt: 'document_idle',
   main(ctx) {
