@@ -1,11 +1,12 @@
 import { demo } from './demo';
 import { linkedin } from './linkedin';
+import { talentio } from './talentio';
 import type { SiteAdapter } from './types';
 
 export type { CandidateProfile, Composer, PagePredicate, ProfileAnchor, Recipient, ResultCard, SiteAdapter } from './types';
-export { demo, linkedin };
+export { demo, linkedin, talentio };
 
-export const adapters: SiteAdapter[] = [linkedin, demo];
+export const adapters: SiteAdapter[] = [linkedin, talentio, demo];
 
 /** The adapter for a page, or undefined when Parley does not know the site. */
 export function adapterFor(url: URL): SiteAdapter | undefined {

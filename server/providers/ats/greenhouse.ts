@@ -499,7 +499,7 @@ const userId = (id: string): number | string => (/^\d+$/.test(id.trim()) ? Numbe
 /** The same marker line Parley's Lever connector writes, so one key reads the same in either ATS. */
 const marker = (key: string) => `— Parley #${key.replace(/\s+/g, ' ').trim()}`;
 /** The marker as a whole line, so key "a1" is not mistaken for "a12". */
-const carries = (_body: string, _tag: string) => false;
+const carries = (body: string, tag: string) => body.split(/\r?\n/).some((line) => line.trim() === tag);
 
 function subjectOf(m: AtsMessage): string {
   if (m.subject?.trim()) return m.subject.trim();
