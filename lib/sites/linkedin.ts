@@ -717,6 +717,8 @@ function contactScopes(doc: Document, main: Element, ref: LinkedInRef, pageUrl: 
   const scopes: Element[] = [];
   if (ref.kind === 'talent') {
     for (const el of main.querySelectorAll(any(profileSelectors.contactBlock))) if (!inSideCard(el)) scopes.push(el);
+    if (scopes.length > 0) return scopes;
+    // Without the block's hook: the sections holding mailto/tel links (a note that links an address, too).
     for (const a of main.querySelectorAll('a[href^="mailto:" i], a[href^="tel:" i]')) {
       const section = closestWithin(a, 'section', main);
       if (section && !inSideCard(section) && !section.closest(any(profileSelectors.dialog))) scopes.push(section);
