@@ -141,9 +141,8 @@ function ExportPanel({ id, profile, atsName, send, onExported }: { id: string; p
 
   return (
     <div className="parley-popover parley-wide" id={id} role="dialog" aria-label="Export to ATS">
-      <label>Posting
-        <input type="search" placeholder="Search postings" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search postings" />
-      </label>
+      <strong>Posting</strong>
+      <input type="search" placeholder="Search postings" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Search postings" />
       <div className="parley-row">
         <select aria-label="Posting" value={postingId} onChange={(e) => setPostingId(e.target.value)} size={Math.min(6, shown.length + 1)}>
           <option value="">No posting (sourced candidate)</option>

@@ -12,7 +12,8 @@ import type { OutboxMessage } from '../../server/mail';
 import { createMailer } from '../../server/mail';
 
 const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
-export const fixture = (name: string) => readFileSync(path.resolve('tests/fixtures/linkedin', name), 'utf8');
+/** A fixture page: "x.html" from tests/fixtures/linkedin, or "dir/x.html" from tests/fixtures. */
+export const fixture = (name: string) => readFileSync(path.resolve(name.includes('/') ? 'tests/fixtures' : 'tests/fixtures/linkedin', name), 'utf8');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -87,12 +88,12 @@ export async function signUpThroughOptions(context: BrowserContext, extensionId:
 }
 
 /** Serves fixture pages at LinkedIn's real URLs, so the content script runs as in production. */
-export async function serveLinkedIn(context: BrowserContext, pages: Record<string, string>) {
+export async function serveLinkedIn(context: BrowserContext, pages: Record<string, string>, edit: (name: string, html: string) => string = (_n, h) => h) {
   await context.route('https://www.linkedin.com/**', async (route) => {
     const url = new URL(route.request().url());
     const name = pages[url.pathname] ?? Object.entries(pages).find(([p]) => url.pathname.startsWith(p))?.[1];
     if (!name) return route.fulfill({ status: 404, body: 'not in fixtures' });
-    await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: fixture(name) });
+    await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: edit(name, fixture(name)) });
   });
   // Everything else LinkedIn would load (images, beacons) stays offline.
   await context.route(/^https:\/\/(?!www\.linkedin\.com\/)/, (route) => route.abort());
