@@ -37,7 +37,9 @@ async function remember(candidate: AtsCandidate) {
 export function atsHandlers(authed: Authed) {
   return {
     async 'ats.status'() {
-      return authed(async (api) => AtsStatusSchema.parse(await api.get('ats').json()));
+      const r = await authed(async (api) => AtsStatusSchema.parse(await api.get('ats').json()));
+      if (r.ok) await db.meta.put({ key: 'atsPolicy', value: r.data.connected ? r.data.policy : { pushMessages: false } });
+      return r;
     },
     async 'ats.connect'(p: Req<'ats.connect'>) {
       const r = await authed(async (api) => z.object({ connected: z.boolean() }).parse(await api.put('ats', { json: p, timeout: 60_000 }).json()));
@@ -47,6 +49,7 @@ export function atsHandlers(authed: Authed) {
     async 'ats.policy'(p: Req<'ats.policy'>) {
       return authed(async (api) => {
         await api.patch('ats/policy', { json: p }).json();
+        await db.meta.put({ key: 'atsPolicy', value: p });
         return {};
       });
     },
@@ -98,6 +101,11 @@ export function atsHandlers(authed: Authed) {
     },
     async 'ats.messages'(p: Req<'ats.messages'>) {
       const { key, ...body } = p;
+      // Only people in the ATS: no network call for every conversation.
+      const known = await db.candidates.get(key);
+      if (!known || (known.status !== 'exported' && known.status !== 'linked')) return { ok: true as const, data: { entries: [] } };
+      const policy = (await db.meta.get('atsPolicy'))?.value as { pushMessages?: boolean } | undefined;
+      if (policy && !policy.pushMessages) return { ok: true as const, data: { entries: known.entries ?? [] } };
       return authed(async (api) => z.object({ entries: z.array(AtsEntrySchema) })
         .parse(await api.post('ats/candidate/messages', { searchParams: { key }, json: body }).json()));
     },
