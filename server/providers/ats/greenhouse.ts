@@ -1,6 +1,7 @@
 import ky, { TimeoutError } from 'ky';
 import { createHash } from 'node:crypto';
 import { AtsError, type AtsConnector, type AtsMessage, type AtsRecord, type CandidateData, type Posting } from './types.js';
+import { keyedSerializer } from '../serial.js';
 
 /**
  * How Parley signs in to Greenhouse's Harvest API.
@@ -590,17 +591,7 @@ function rateGateFor(id: string): RateGate {
   };
 }
 
-const queues = new Map<string, Promise<unknown>>();
-/** Within this process, pushes of one entry run one after another, so two at once still write it once. */
-async function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const before = queues.get(key) ?? Promise.resolve();
-  const run = before.catch(() => undefined).then(fn);
-  queues.set(key, run);
-  try {
-    return await run;
-  } finally {
-    if (queues.get(key) === run) queues.delete(key);
-  }
-}
+/** Within this process, pushes of one entry run one after another. */
+const oneAtATime = keyedSerializer();
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,6 +1,7 @@
 import ky, { TimeoutError } from 'ky';
 import { createHash } from 'node:crypto';
 import { AtsError, type AtsConnector, type AtsMessage, type AtsRecord, type CandidateData, type Posting } from './types.js';
+import { keyedSerializer } from '../serial.js';
 
 export interface LeverOptions {
   /** A Lever API key (Settings → Integrations and API → API Credentials); sent as the Basic-auth user name. */
@@ -372,15 +373,5 @@ function pacerFor(baseUrl: string, apiKey: string, perSecond: number): () => Pro
   return pacer;
 }
 
-const queues = new Map<string, Promise<unknown>>();
 /** Within this process, note writes to one opportunity run one after another. */
-async function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const before = queues.get(key) ?? Promise.resolve();
-  const run = before.catch(() => undefined).then(fn);
-  queues.set(key, run);
-  try {
-    return await run;
-  } finally {
-    if (queues.get(key) === run) queues.delete(key);
-  }
-}
+const oneAtATime = keyedSerializer();

@@ -1,6 +1,7 @@
 import ky, { TimeoutError } from 'ky';
 import { createHash } from 'node:crypto';
 import { VideoError, type Meeting, type MeetingInput, type VideoProvider } from './types.js';
+import { keyedSerializer } from '../serial.js';
 
 export interface ZoomOptions {
   /** The Server-to-Server OAuth app's credentials (Zoom App Marketplace → the app → App credentials). */
@@ -325,18 +326,8 @@ function tokenCacheFor(oauthUrl: string, o: ZoomOptions): TokenCache {
   return cache;
 }
 
-const queues = new Map<string, Promise<unknown>>();
 /** Within this process, operations on one interview's meeting run one after another. */
-async function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const before = queues.get(key) ?? Promise.resolve();
-  const run = before.catch(() => undefined).then(fn);
-  queues.set(key, run);
-  try {
-    return await run;
-  } finally {
-    if (queues.get(key) === run) queues.delete(key);
-  }
-}
+const oneAtATime = keyedSerializer();
 
 function parseRetryAfter(value: string | null): number | undefined {
   if (!value) return undefined;
