@@ -181,15 +181,11 @@ function connectedTarget(deps: ApiDeps, row: ConnectionRow, calendar: CalendarRo
 }
 
 async function writableCalendar(deps: ApiDeps, calendarId: string) {
-  const [calendar] = await deps.db.query<CalendarRow & { connection: ConnectionRow }>(
-    `select c.*, row_to_json(k.*) as connection from connected_calendars c join calendar_connections k on k.id = c.connection_id where c.id = $1`,
-    [calendarId]);
-  if (!calendar) throw new ProviderError('local', 'not-found', 'The calendar this interview was written to is no longer connected');
-  const connection = { ...calendar.connection } as ConnectionRow & Record<string, unknown>;
-  for (const k of ['access_expires_at', 'last_sync_at', 'last_error_at'] as const) {
-    const v = connection[k] as unknown;
-    if (typeof v === 'string') (connection as Record<string, unknown>)[k] = new Date(v);
-  }
+  const [calendar] = await deps.db.query<CalendarRow>(`select * from connected_calendars where id = $1`, [calendarId]);
+  const [connection] = calendar
+    ? await deps.db.query<ConnectionRow>(`select * from calendar_connections where id = $1`, [calendar.connection_id])
+    : [];
+  if (!calendar || !connection) throw new ProviderError('local', 'not-found', 'The calendar this interview was written to is no longer connected');
   return { calendar, api: apiFor(deps, connection) };
 }
 

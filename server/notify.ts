@@ -24,7 +24,7 @@ export async function mailForBooking(
   );
   if (!row) return;
   const settings = await loadSettings(deps.db, booking.recruiter_id);
-  const link = invitationUrl(deps as Deps, deps.sealer.open(row.token_sealed));
+  const link = invitationUrl(deps, deps.sealer.open(row.token_sealed));
   const video = await videoFor(deps, booking.id);
   const mine = video?.links.find((l) => l.role === to);
   const input = {

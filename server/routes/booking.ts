@@ -67,8 +67,10 @@ export function bookingRoutes(deps: Deps) {
     return { zone: ctx.booking?.candidate_time_zone ?? ctx.settings.timeZone, detect: !tz };
   }
 
-  async function renderSlots(c: C, ctx: InvitationContext, mode: 'book' | 'reschedule', notice?: Html, status: 200 | 409 = 200) {
-    const { zone, detect } = viewerZone(c, ctx);
+  /** The time list; `takenIn` re-renders it (409) in the zone the candidate was booking in, after their time was taken. */
+  async function renderSlots(c: C, ctx: InvitationContext, mode: 'book' | 'reschedule', notice?: Html, takenIn?: string) {
+    const { zone, detect } = takenIn ? { zone: takenIn, detect: false } : viewerZone(c, ctx);
+    const status = takenIn ? 409 : 200;
     const answer = await slotsFor(deps, ctx, zone, mode === 'reschedule' ? ctx.booking?.id : undefined);
     return c.html(bookingPage({
       ctx, token: c.req.param('token')!, slots: answer.slots, timeZone: zone, now: clock(), nonce: c.get('secureHeadersNonce'),
@@ -170,18 +172,12 @@ export function bookingRoutes(deps: Deps) {
       if (err instanceof SlotTakenError) {
         const { slots } = await slotsFor(deps, ctx, parsed.data.timeZone);
         if (json) return c.json({ ...errorBody('That time was just taken. Please pick another time.'), slots: slots.map((s) => ({ start: new Date(s.start).toISOString(), end: new Date(s.end).toISOString() })) }, 409);
-        return renderSlotsInZone(c, ctx, parsed.data.timeZone, banner('error', 'That time was just taken. Here are the times still free.'));
+        return renderSlots(c, ctx, 'book', banner('error', 'That time was just taken. Here are the times still free.'), parsed.data.timeZone);
       }
       if (err instanceof LinkClosedError) return json ? c.json(errorBody('This link was already used to book an interview.'), 409) : c.redirect(`/b/${token}`, 303);
       throw err;
     }
   });
-
-  async function renderSlotsInZone(c: C, ctx: InvitationContext, zone: string, notice: Html, mode: 'book' | 'reschedule' = 'book') {
-    const answer = await slotsFor(deps, ctx, zone, mode === 'reschedule' ? ctx.booking?.id : undefined);
-    return c.html(bookingPage({ ctx, token: c.req.param('token')!, slots: answer.slots, timeZone: zone, now: clock(), nonce: c.get('secureHeadersNonce'),
-      detectZone: false, mode, notice, calendarError: answer.calendarError }), 409);
-  }
 
   const RescheduleForm = z.object({ start: z.iso.datetime({ offset: true }), timeZone: z.string().refine(isListedZone, 'Unknown time zone') });
   app.post('/:token/reschedule', async (c) => {
@@ -198,7 +194,7 @@ export function bookingRoutes(deps: Deps) {
     } catch (err) {
       if (err instanceof SlotTakenError) {
         if (json) return c.json(errorBody('That time was just taken. Please pick another time.'), 409);
-        return renderSlotsInZone(c, ctx, parsed.data.timeZone, banner('error', 'That time was just taken. Here are the times still free.'), 'reschedule');
+        return renderSlots(c, ctx, 'reschedule', banner('error', 'That time was just taken. Here are the times still free.'), parsed.data.timeZone);
       }
       if (err instanceof LinkClosedError) {
         const text = err.status === 'started' ? 'This interview has already started and can no longer be moved.' : 'There is no booked interview to move.';

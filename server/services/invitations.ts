@@ -23,7 +23,7 @@ export function effectiveStatus(row: Pick<InvitationRow, 'status' | 'expires_at'
   return row.status;
 }
 
-export function invitationUrl(deps: Deps, token: string): string {
+export function invitationUrl(deps: Pick<Deps, 'config'>, token: string): string {
   return `${deps.config.publicUrl}/b/${token}`;
 }
 
