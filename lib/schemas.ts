@@ -152,12 +152,25 @@ export const InterviewSchema = z.object({
       error: z.string().nullable(),
     })
     .nullable(),
+  /** A panel: its sessions in time order, each with its interviewers. */
+  loop: z
+    .object({
+      name: z.string(),
+      sessions: z.array(z.object({
+        name: z.string(),
+        start: z.string(),
+        end: z.string(),
+        interviewers: z.array(z.object({ participantId: z.string(), name: z.string(), email: z.string(), pooled: z.boolean() })),
+      })),
+    })
+    .nullable()
+    .optional(),
 });
 export type Interview = z.infer<typeof InterviewSchema>;
 
 export const NotificationSchema = z.object({
   id: z.string(),
-  kind: z.enum(['booked', 'rescheduled', 'cancelled', 'video-failed']),
+  kind: z.enum(['booked', 'rescheduled', 'cancelled', 'video-failed', 'interviewer-ready', 'interviewer-replaced']),
   message: z.string(),
   createdAt: z.string(),
   read: z.boolean(),

@@ -16,6 +16,8 @@ import { connectionRoutes } from './routes/connections.js';
 import { interviewRoutes, notificationRoutes } from './routes/interviews.js';
 import { invitationRoutes } from './routes/invitations.js';
 import { joinRoutes } from './routes/join.js';
+import { interviewerPageRoutes } from './routes/interviewer-page.js';
+import { panelRoutes } from './routes/panels.js';
 import { settingsRoutes } from './routes/settings.js';
 
 const DEMO_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo');
@@ -38,7 +40,8 @@ export function createApp(deps: Deps) {
     .route('/invitations', invitationRoutes(deps))
     .route('/interviews', interviewRoutes(deps))
     .route('/notifications', notificationRoutes(deps))
-    .route('/ats', atsRoutes(deps));
+    .route('/ats', atsRoutes(deps))
+    .route('/panels', panelRoutes(deps));
 
   const app = new Hono<AppEnv>();
   // Outside secureHeaders, so it edits the policy after it is set: the join gateway forwards a form
@@ -68,6 +71,7 @@ export function createApp(deps: Deps) {
   app.route('/api', api);
   app.route('/b', bookingRoutes(deps));
   app.route('/j', joinRoutes(deps));
+  app.route('/i', interviewerPageRoutes(deps));
   // A page shaped like LinkedIn messaging, so Parley can be tried without a LinkedIn account.
   app.get('/demo/messaging', async (c) => {
     const page = await readFile(path.join(DEMO_DIR, 'messaging.html'), 'utf8');

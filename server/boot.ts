@@ -8,6 +8,7 @@ import { createJobQueue } from './jobs.js';
 import { createMailer, type Mailer } from './mail.js';
 import { connectionsDirectory } from './connections.js';
 import { createSealer, loadSecretKey } from './secrets.js';
+import { createBusyCache } from './services/panel-people.js';
 
 export interface Parley {
   deps: Deps;
@@ -30,7 +31,7 @@ export async function bootParley(config: Config, opts: { db?: Database; clock?: 
     sealer: createSealer(key),
     mailer: opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }),
   };
-  const withCalendars = { ...base, calendars: connectionsDirectory(base) };
+  const withCalendars = { ...base, calendars: connectionsDirectory(base), busyCache: createBusyCache(config.busyCacheTtlMs, base.clock) };
   const jobs = createJobQueue(db, jobHandlers(withCalendars));
   const deps: Deps = { ...withCalendars, jobs };
   if (opts.startJobs !== false) jobs.start();

@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   MICROSOFT_AUTHORITY: z.url().default('https://login.microsoftonline.com/common'),
   MICROSOFT_GRAPH_URL: z.url().default('https://graph.microsoft.com/v1.0'),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  BUSY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   JITSI_BASE_URL: z.url().default('https://meet.jit.si'),
   ZOOM_ACCOUNT_ID: z.string().optional(),
   ZOOM_CLIENT_ID: z.string().optional(),
@@ -58,6 +59,8 @@ export interface Config {
   google: OAuthClientConfig & { revokeUrl: string; userinfoUrl: string; calendarUrl: string };
   microsoft: OAuthClientConfig & { graphUrl: string };
   providerTimeoutMs: number;
+  /** How long booking pages reuse an interviewer's busy time (0 = always read live). */
+  busyCacheTtlMs: number;
   jitsiBaseUrl: string;
   zoom: { accountId?: string; clientId?: string; clientSecret?: string; oauthUrl: string; apiUrl: string };
   lever: { apiUrl: string; appUrl: string };
@@ -92,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       graphUrl: e.MICROSOFT_GRAPH_URL.replace(/\/$/, ''),
     },
     providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
+    busyCacheTtlMs: e.BUSY_CACHE_TTL_MS,
     jitsiBaseUrl: e.JITSI_BASE_URL.replace(/\/$/, ''),
     lever: { apiUrl: e.LEVER_API_URL.replace(/\/$/, ''), appUrl: e.LEVER_APP_URL.replace(/\/$/, '') },
     greenhouse: { apiUrl: e.GREENHOUSE_API_URL.replace(/\/$/, ''), appUrl: e.GREENHOUSE_APP_URL.replace(/\/$/, '') },

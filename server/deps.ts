@@ -4,6 +4,7 @@ import type { JobQueue } from './jobs.js';
 import type { Mailer } from './mail.js';
 import type { CalendarDirectory } from './providers/calendar/types.js';
 import type { Sealer } from './secrets.js';
+import type { BusyCache } from './services/panel-people.js';
 
 /** Everything routes need from the outside world, passed in (tests build it with a real database). */
 export interface Deps {
@@ -14,6 +15,8 @@ export interface Deps {
   mailer: Mailer;
   calendars: CalendarDirectory;
   jobs: JobQueue;
+  /** Interviewers' busy time for booking pages, kept briefly (a booking always re-reads live). */
+  busyCache: BusyCache;
 }
 
 export interface AuthedRecruiter {

@@ -6,6 +6,8 @@ import { syncMeeting } from './meetings.js';
 import { runExport, runPush } from './ats.js';
 import { videoFor } from './video.js';
 import type { JobHandler } from './jobs.js';
+import { mailInterviewerSeats, syncInterviewerCalendar } from './panel-jobs.js';
+import { mailInterviewerInvite } from './routes/interviewer-page.js';
 
 /** What each durable job does. Every handler is idempotent: running it twice changes nothing more. */
 export function jobHandlers(deps: Omit<Deps, 'jobs'>): Record<string, JobHandler> {
@@ -31,6 +33,9 @@ export function jobHandlers(deps: Omit<Deps, 'jobs'>): Record<string, JobHandler
         attendees: booking.candidate_email ? [{ name: booking.candidate_name, email: booking.candidate_email }] : [],
       });
     },
+    'panel.calendar': (payload) => syncInterviewerCalendar(deps, String(payload.bookingId), String(payload.email)),
+    'panel.mail': (payload) => mailInterviewerSeats(deps, String(payload.bookingId), String(payload.email)),
+    'mail.interviewer-invite': (payload) => mailInterviewerInvite(deps, String(payload.interviewerId)),
     'video.sync': (payload, run) => syncMeeting(deps, String(payload.bookingId), run),
     'ats.export': async (payload, run) => {
       await runExport(deps, String(payload.candidateId), run);

@@ -3,3 +3,5 @@ export type { AvailabilityRules, FreeSlotsInput, Interval, TimeRange, Weekday } 
 export { DEFAULT_RULES } from './types';
 export { expandIntervals, intersectIntervals, mergeIntervals, subtractIntervals } from './ranges';
 export { freeSlots, groupSlotsByDay, isSlotFree } from './slots';
+export type { LoopRules, LoopSlot, PanelInput, PanelSession, Person, PersonRules, PlacedSession } from './panel-types';
+export { freeLoops, placeLoop } from './panel';

@@ -8,14 +8,17 @@ import type { AvailabilityRules, FreeSlotsInput, Interval, TimeRange, Weekday } 
  * the grid, and those look-ups are memoised per UTC day (see LocalTime), so the cost grows with the
  * number of days in the window, not with the number of slots.
  *
+ * The helpers marked `export` below are shared with the panel engine (`panel.ts`) only; they are
+ * not part of the package's API (`index.ts` does not re-export them).
+ *
  * "Day numbers" below count days since 1970-01-01 on a zone-less calendar: day number `d` is the
  * local calendar date whose midnight written as if it were UTC is `d * DAY`.
  */
 
-const MINUTE = 60_000;
+export const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-const mod = (a: number, m: number): number => ((a % m) + m) % m;
+export const mod = (a: number, m: number): number => ((a % m) + m) % m;
 
 /** "yyyy-MM-dd" of a day number. */
 function dateKey(day: number): string {
@@ -71,7 +74,7 @@ function zoneMemo(name: string): ZoneMemo {
  * zone in the tz database since long before any date a booking can have. What was looked up is
  * memoised per zone for the life of the process (bounded), so a busy booking page pays for it once.
  */
-class LocalTime {
+export class LocalTime {
   private readonly zone: IANAZone;
   private readonly atMidnight: Map<number, number>;
   private readonly days: Map<number, OffsetDay>;
@@ -172,7 +175,7 @@ class LocalTime {
   }
 }
 
-function checkRules(rules: AvailabilityRules): void {
+export function checkRules(rules: AvailabilityRules): void {
   const positive = ['durationMinutes', 'slotStepMinutes'] as const;
   const nonNegative = ['bufferBeforeMinutes', 'bufferAfterMinutes', 'minimumNoticeMinutes', 'horizonDays'] as const;
   for (const key of positive) {
@@ -186,12 +189,12 @@ function checkRules(rules: AvailabilityRules): void {
   }
 }
 
-function checkInstant(name: string, value: number): void {
+export function checkInstant(name: string, value: number): void {
   if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite epoch-ms number, got ${value}`);
 }
 
 /** The recruiter's side: which dates are bookable and their working ranges as instants. */
-class RecruiterCalendar {
+export class RecruiterCalendar {
   readonly today: number;
   readonly lastDay: number;
   private readonly blocked: Set<string>;
@@ -270,7 +273,7 @@ interface GridSegment {
  * that date's local midnight. Within a stretch of constant offset these are an arithmetic
  * progression, so only the stretches (one per local date, two on a DST change day) are computed.
  */
-class ViewerGrid {
+export class ViewerGrid {
   private current: GridSegment | undefined;
 
   constructor(
@@ -298,7 +301,7 @@ class ViewerGrid {
 }
 
 /** Busy time and bookings grown so that a slot is blocked iff its start..end overlaps one. */
-function blockedTime(busy: readonly Interval[], bookings: readonly Interval[], rules: AvailabilityRules): Interval[] {
+export function blockedTime(busy: readonly Interval[], bookings: readonly Interval[], rules: AvailabilityRules): Interval[] {
   // [s - before, s + duration + after) overlaps [b.start, b.end)
   //   ⇔ [s, s + duration) overlaps [b.start - after, b.end + before)
   return expandIntervals(

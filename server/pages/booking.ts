@@ -5,6 +5,9 @@ import { groupSlotsByDay, type Interval } from '../../lib/availability/index.js'
 import { PRESET_NOTES } from '../../lib/booking-form.js';
 import { googleCalendarUrl, outlookCalendarUrl } from '../../lib/calendar-links.js';
 import type { BookingRow, InvitationContext } from '../services/bookings.js';
+import type { PanelSnapshot } from '../services/panel-people.js';
+
+const panelName = (ctx: InvitationContext) => (ctx.invitation.panel as PanelSnapshot | null)?.name;
 import { banner, layout, type Html } from './layout.js';
 
 const day = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat('cccc, LLLL d, yyyy');
@@ -43,6 +46,18 @@ export function zoneScript(detect: boolean): string {
 })();`;
 }
 
+/** A panel's sessions in one line: "System design (60 min) · Coding (45 min)". */
+function panelSummary(ctx: InvitationContext): Html | '' {
+  const panel = ctx.invitation.panel as PanelSnapshot | null;
+  if (!panel) return '';
+  const who = (s: PanelSnapshot['sessions'][number]) => [...s.interviewers.map((m) => m.name), ...(s.pool.length ? ['one of ' + s.pool.map((m) => m.name).join(' / ')] : [])].join(', ');
+  return html`<ol class="sessions" aria-label="Sessions">${panel.sessions.map((s) => html`<li><strong>${s.name}</strong> · ${s.durationMinutes} min · <span class="muted">${who(s)}</span></li>`)}</ol>
+${panel.sessions.length > 1 ? html`<p class="muted">${panel.order === 'free' ? 'In the order that fits everyone' : 'One after the other'}${panel.gapMinutes ? `, with ${panel.gapMinutes} minutes between sessions` : ''}.</p>` : ''}`;
+}
+
+/** Where each session of a booked loop sits, for the confirmation page. */
+export interface BookedSession { name: string; start: number; end: number; interviewers: string[] }
+
 export function messagePage(title: string, text: string): Html {
   return layout({ title, body: html`<h1>${title}</h1><p>${text}</p>` });
 }
@@ -64,7 +79,8 @@ export function bookingPage(o: {
     : banner('info', `There are no times left on ${name}'s calendar. Please reply to ${name}'s message to find another time.`);
   const body = html`
 <h1>${o.mode === 'reschedule' ? `Pick a new time with ${name}` : `Book a time with ${name}`}</h1>
-<p class="muted">${ctx.invitation.duration_minutes} minutes${ctx.invitation.recipient_name ? html` · for ${ctx.invitation.recipient_name}` : ''}</p>
+<p class="muted">${panelName(ctx) ? `${panelName(ctx)} · ` : ''}${ctx.invitation.duration_minutes} minutes${ctx.invitation.recipient_name ? html` · for ${ctx.invitation.recipient_name}` : ''}</p>
+${panelSummary(ctx)}
 ${o.notice ?? ''}
 ${zonePicker(timeZone, o.now, o.mode === 'reschedule' ? { reschedule: '1' } : {})}
 ${days.length === 0
@@ -73,7 +89,7 @@ ${days.length === 0
 ${days.map((d) => {
   const label = DateTime.fromISO(d.date).toFormat('cccc, LLLL d');
   return html`<li class="day"><h2>${label}</h2><ul class="slots">
-${d.slots.map((s) => html`<li><a class="slot" href="${q(s.start)}" aria-label="${label} at ${time(s.start, timeZone)}">${time(s.start, timeZone)}</a></li>`)}
+${d.slots.map((s) => html`<li><a class="slot" href="${q(s.start)}" aria-label="${label} at ${time(s.start, timeZone)}${panelName(ctx) ? ` until ${time(s.end, timeZone)}` : ''}">${time(s.start, timeZone)}</a></li>`)}
 </ul></li>`;
 })}
 </ol>`}
@@ -103,8 +119,9 @@ export function confirmPage(o: {
     html`<label class="choice"><input type="radio" name="note" value="${value}" ${v.note === value ? 'checked' : ''}> ${label}</label>`;
   const body = html`
 <h1>Confirm details</h1>
-<p><strong>Talk with ${name} for ${ctx.invitation.duration_minutes} minutes on ${when(start, timeZone)}</strong>
+<p><strong>${panelName(ctx) ? `${panelName(ctx)} with ${name}` : `Talk with ${name}`} for ${ctx.invitation.duration_minutes} minutes on ${when(start, timeZone)} – ${time(start + ctx.invitation.duration_minutes * 60_000, timeZone)}</strong>
 <span class="muted">(${timeZone.replaceAll('_', ' ')})</span></p>
+${panelSummary(ctx)}
 ${Object.keys(errors).length ? banner('error', errors._ ?? 'Please correct the highlighted fields.') : ''}
 <form method="post" action="/b/${token}/book" novalidate>
   <input type="hidden" name="start" value="${new Date(start).toISOString()}">
@@ -159,6 +176,7 @@ export function rescheduleConfirmPage(o: { ctx: InvitationContext; token: string
 export function confirmationPage(o: {
   ctx: InvitationContext; booking: BookingRow; token: string; timeZone: string; now: number; publicUrl: string; notice?: Html;
   video?: { url: string; code: string | null; provider: string; trouble?: string };
+  sessions?: BookedSession[];
 }): Html {
   const { ctx, booking, token, timeZone } = o;
   const name = ctx.recruiter.name;
@@ -177,7 +195,10 @@ export function confirmationPage(o: {
 <h1>Your interview is scheduled</h1>
 ${o.notice ?? ''}
 <p><strong>${when(start, timeZone)} – ${time(end, timeZone)}</strong> <span class="muted">(${timeZone.replaceAll('_', ' ')})</span></p>
-<p class="muted">${ctx.invitation.duration_minutes} minutes with ${name}</p>
+<p class="muted">${panelName(ctx) ? `${panelName(ctx)} · ` : ''}${ctx.invitation.duration_minutes} minutes with ${name}</p>
+${o.sessions?.length
+    ? html`<ol class="sessions" aria-label="Your sessions">${o.sessions.map((s) => html`<li><strong>${time(s.start, timeZone)} – ${time(s.end, timeZone)}</strong> ${s.name} <span class="muted">with ${s.interviewers.join(', ')}</span></li>`)}</ol>`
+    : ''}
 ${o.video
     ? html`<h2>Video interview</h2>
 ${o.video.trouble ? banner('error', o.video.trouble) : ''}

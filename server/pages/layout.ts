@@ -56,4 +56,5 @@ fieldset { border:1px solid var(--line); border-radius:8px; margin: 16px 0; padd
 .footer { text-align:center; color: var(--muted); font-size:.85rem; margin-bottom: 32px; }
 dl { display:grid; grid-template-columns: max-content 1fr; gap: 4px 16px; } dt { color: var(--muted); }
 details { margin-top: 16px; }
+.sessions { padding-left: 20px; margin: 8px 0; } .sessions li { margin: 4px 0; }
 `;

@@ -57,6 +57,12 @@ export function authRoutes(deps: Deps) {
         return c.json(await openSession(recruiter), 201);
       } catch (err) {
         if (pgErrorCode(err) === PG.uniqueViolation) {
+          // An interviewer's account (made when they shared their calendar or hours) has no
+          // password yet: signing up with its address makes it theirs.
+          const [claimed] = await db.query<AuthedRecruiter>(
+            `update recruiters set password_hash = $2, name = $3 where email = $1 and password_hash = '' returning id, email, name`,
+            [input.email, passwordHash, input.name]);
+          if (claimed) return c.json(await openSession(claimed), 201);
           throw new UserError(409, 'An account with this email already exists. Sign in instead.', { email: 'Already registered' });
         }
         throw err;

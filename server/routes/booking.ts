@@ -12,7 +12,7 @@ import type { AppEnv, Deps } from '../deps.js';
 import { errorBody, zodFields } from '../http.js';
 import { banner, type Html } from '../pages/layout.js';
 import {
-  bookingPage, confirmationPage, confirmPage, isListedZone, messagePage, rescheduleConfirmPage, type ConfirmValues,
+  bookingPage, confirmationPage, confirmPage, isListedZone, messagePage, rescheduleConfirmPage, type BookedSession, type ConfirmValues,
 } from '../pages/booking.js';
 import {
   book, cancel, LinkClosedError, loadInvitationContext, markOpened, reschedule, SlotTakenError, slotsFor, type InvitationContext,
@@ -88,7 +88,8 @@ export function bookingRoutes(deps: Deps) {
   async function renderConfirmation(c: C, ctx: InvitationContext, notice?: Html) {
     const { zone } = viewerZone(c, ctx);
     const video = await candidateVideo(ctx.booking!.id);
-    return c.html(confirmationPage({ ctx, booking: ctx.booking!, token: c.req.param('token')!, timeZone: zone, now: clock(), publicUrl: deps.config.publicUrl, notice, ...(video ? { video } : {}) }));
+    const sessions = await bookedSessions(deps, ctx.booking!.id);
+    return c.html(confirmationPage({ ctx, booking: ctx.booking!, token: c.req.param('token')!, timeZone: zone, now: clock(), publicUrl: deps.config.publicUrl, notice, sessions, ...(video ? { video } : {}) }));
   }
 
   app.get('/:token', async (c) => {
@@ -188,7 +189,7 @@ export function bookingRoutes(deps: Deps) {
     const parsed = RescheduleForm.safeParse(json ? await c.req.json().catch(() => ({})) : await c.req.parseBody());
     if (!parsed.success) return json ? c.json(errorBody('Pick a new time from the list', zodFields(parsed.error)), 400) : c.redirect(`/b/${token}?reschedule=1`, 303);
     try {
-      const booking = await reschedule(deps, ctx, parsed.data.start);
+      const booking = await reschedule(deps, ctx, parsed.data.start, parsed.data.timeZone);
       if (json) return c.json({ booking: { id: booking.id, start: booking.starts_at.toISOString(), end: booking.ends_at.toISOString() } });
       return c.redirect(`/b/${token}?rescheduled=1&tz=${encodeURIComponent(parsed.data.timeZone)}`, 303);
     } catch (err) {
@@ -249,4 +250,13 @@ export function bookingRoutes(deps: Deps) {
 function guessCountry(acceptLanguage?: string): string {
   const region = /^[a-z]{2,3}-([A-Z]{2})\b/.exec(acceptLanguage ?? '')?.[1];
   return region ?? 'US';
+}
+
+/** A booked loop's sessions with who is in each (nothing for a one-to-one). */
+async function bookedSessions(deps: Deps, bookingId: string): Promise<BookedSession[]> {
+  const rows = await deps.db.query<{ position: number; name: string; starts_at: Date; ends_at: Date; people: string[] | null }>(
+    `select s.position, s.name, s.starts_at, s.ends_at,
+            (select array_agg(p.name order by p.created_at) from panel_participants p where p.booking_id = s.booking_id and p.session_position = s.position and p.active) as people
+       from booking_sessions s where s.booking_id = $1 order by s.starts_at`, [bookingId]);
+  return rows.map((r) => ({ name: r.name, start: r.starts_at.getTime(), end: r.ends_at.getTime(), interviewers: r.people ?? [] }));
 }

@@ -16,7 +16,7 @@ const ExchangeBody = z.object({
   codeVerifier: z.string().regex(/^[A-Za-z0-9._~-]{43,128}$/, 'Invalid PKCE code verifier'),
   redirectUri: z.url().max(500),
 });
-const CaldavBody = z.object({
+export const CaldavBody = z.object({
   serverUrl: z.url('Enter the server address, e.g. https://caldav.fastmail.com').max(500).refine((u) => /^https?:\/\//.test(u), 'The address must start with https://'),
   username: z.string().trim().min(1, 'Enter your user name').max(200),
   password: z.string().min(1, 'Enter the app password').max(500),
@@ -66,24 +66,7 @@ export function connectionRoutes(deps: Deps) {
       const provider: OAuthProvider = c.req.valid('param').provider;
       const recruiterId = c.get('recruiter').id;
       try {
-        const tokens = await exchangeCode(config, provider, c.req.valid('json'));
-        if (!tokens.refresh_token) throw new ConnectFailure(connectError('reauthorize', { cause: 'The provider did not grant lasting access (no refresh token).' }));
-        const granted = normaliseScopes(tokens.scope);
-        const missing = tokens.scope ? missingScopes(provider, granted) : [];
-        if (missing.length) {
-          await revokeGrant(config, provider, tokens.refresh_token);
-          throw new ConnectFailure(connectError('insufficient-scopes', { missingScopes: missing }));
-        }
-        const email = await accountEmail(config, provider, tokens.access_token);
-        const fixed = { get: async () => tokens.access_token, refresh: async () => tokens.access_token };
-        const probe = provider === 'google'
-          ? googleCalendar({ baseUrl: config.google.calendarUrl, token: fixed, timeoutMs: config.providerTimeoutMs })
-          : microsoftCalendar({ baseUrl: config.microsoft.graphUrl, token: fixed, mailbox: email, timeoutMs: config.providerTimeoutMs });
-        const calendars = await probe.listCalendars();
-        await saveConnection(deps, recruiterId, {
-          provider, accountEmail: email, secret: tokens.refresh_token, accessToken: tokens.access_token,
-          ...(tokens.expires_in ? { expiresIn: tokens.expires_in } : {}), scopes: granted,
-        }, calendars);
+        await connectWithCode(deps, recruiterId, provider, c.req.valid('json'));
         return c.json({ connections: await list(recruiterId) }, 201);
       } catch (err) {
         const f = failed(err);
@@ -94,9 +77,7 @@ export function connectionRoutes(deps: Deps) {
       const input = c.req.valid('json');
       const recruiterId = c.get('recruiter').id;
       try {
-        const calendars = await caldavCalendar({ ...input, timeoutMs: config.providerTimeoutMs }).listCalendars();
-        if (!calendars.length) throw new ConnectFailure(connectError('no-mailbox', { cause: 'The server has no calendars for this user.' }));
-        await saveConnection(deps, recruiterId, { provider: 'caldav', accountEmail: `${input.username}@${new URL(input.serverUrl).host}`.toLowerCase(), secret: input.password, serverUrl: input.serverUrl, username: input.username }, calendars);
+        await connectCaldav(deps, recruiterId, input);
         return c.json({ connections: await list(recruiterId) }, 201);
       } catch (err) {
         const f = failed(err);
@@ -142,4 +123,35 @@ export function connectionRoutes(deps: Deps) {
       if (row.provider !== 'caldav') await revokeGrant(config, row.provider, deps.sealer.open(row.secret_sealed));
       return c.json({ connections: await list(recruiterId) });
     });
+}
+
+/** Exchanges an authorization code and stores the connection (the extension's flow and the interviewer page's). */
+export async function connectWithCode(deps: Deps, recruiterId: string, provider: OAuthProvider, input: { code: string; codeVerifier: string; redirectUri: string }) {
+  const { config } = deps;
+  const tokens = await exchangeCode(config, provider, input);
+  if (!tokens.refresh_token) throw new ConnectFailure(connectError('reauthorize', { cause: 'The provider did not grant lasting access (no refresh token).' }));
+  const granted = normaliseScopes(tokens.scope);
+  const missing = tokens.scope ? missingScopes(provider, granted) : [];
+  if (missing.length) {
+    await revokeGrant(config, provider, tokens.refresh_token);
+    throw new ConnectFailure(connectError('insufficient-scopes', { missingScopes: missing }));
+  }
+  const email = await accountEmail(config, provider, tokens.access_token);
+  const fixed = { get: async () => tokens.access_token, refresh: async () => tokens.access_token };
+  const probe = provider === 'google'
+    ? googleCalendar({ baseUrl: config.google.calendarUrl, token: fixed, timeoutMs: config.providerTimeoutMs })
+    : microsoftCalendar({ baseUrl: config.microsoft.graphUrl, token: fixed, mailbox: email, timeoutMs: config.providerTimeoutMs });
+  const calendars = await probe.listCalendars();
+  await saveConnection(deps, recruiterId, {
+    provider, accountEmail: email, secret: tokens.refresh_token, accessToken: tokens.access_token,
+    ...(tokens.expires_in ? { expiresIn: tokens.expires_in } : {}), scopes: granted,
+  }, calendars);
+}
+
+/** Checks a CalDAV account by listing its calendars, and stores the connection. */
+export async function connectCaldav(deps: Deps, recruiterId: string, input: z.infer<typeof CaldavBody>) {
+  const { config } = deps;
+  const calendars = await caldavCalendar({ ...input, timeoutMs: config.providerTimeoutMs }).listCalendars();
+  if (!calendars.length) throw new ConnectFailure(connectError('no-mailbox', { cause: 'The server has no calendars for this user.' }));
+  await saveConnection(deps, recruiterId, { provider: 'caldav', accountEmail: `${input.username}@${new URL(input.serverUrl).host}`.toLowerCase(), secret: input.password, serverUrl: input.serverUrl, username: input.username }, calendars);
 }

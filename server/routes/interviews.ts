@@ -8,6 +8,8 @@ import { cancel, createByRecruiter, LinkClosedError, loadInvitationContext, Slot
 import { invitationUrl, openInvitationFor } from '../services/invitations.js';
 import { addJoinLink, attachVideo, videoFor } from '../video.js';
 import { requireRecruiter } from './auth.js';
+import { panelOf, replaceInterviewer, resendInterviewerLinks } from '../services/panels.js';
+import type { PanelMember, PanelSnapshot } from '../services/panel-people.js';
 import { loadSettings } from './settings.js';
 
 interface Row {
@@ -24,6 +26,7 @@ const CreateBody = z.object({
   video: VideoProviderSchema,
 });
 const VideoBody = z.object({ video: VideoProviderSchema });
+const ReplaceBody = z.object({ participantId: z.uuid('Choose the interviewer to replace'), interviewerId: z.uuid('Unknown interviewer').optional() });
 const ParticipantBody = z.object({ name: z.string().trim().min(1, 'Enter the interviewer’s name').max(120), email: z.email('Enter a valid email address') });
 
 const COLUMNS = `b.id, b.starts_at, b.ends_at, b.candidate_name, b.candidate_email, b.candidate_phone, b.candidate_time_zone,
@@ -44,7 +47,34 @@ export function interviewRoutes(deps: Deps) {
       video: video && mine && theirs
         ? { provider: video.provider, status: video.status, joinUrl: mine.url, accessCode: mine.code, candidateJoinUrl: theirs.url, candidateAccessCode: theirs.code, error: video.error }
         : null,
+      loop: await loopJson(r.id),
     };
+  }
+
+  async function loopJson(bookingId: string): Promise<Interview['loop']> {
+    const [inv] = await db.query<{ panel: PanelSnapshot | null }>(`select i.panel from bookings b join invitations i on i.id = b.invitation_id where b.id = $1 and b.is_panel`, [bookingId]);
+    if (!inv?.panel) return null;
+    const panel = inv.panel;
+    const sessions = await db.query<{ position: number; name: string; starts_at: Date; ends_at: Date }>(
+      `select position, name, starts_at, ends_at from booking_sessions where booking_id = $1 order by starts_at`, [bookingId]);
+    const seats = await db.query<{ id: string; session_position: number; name: string; email: string }>(
+      `select id, session_position, name, email from panel_participants where booking_id = $1 and active order by created_at`, [bookingId]);
+    return {
+      name: panel.name,
+      sessions: sessions.map((s) => ({
+        name: s.name, start: s.starts_at.toISOString(), end: s.ends_at.toISOString(),
+        interviewers: seats.filter((p) => p.session_position === s.position).map((p) => ({
+          participantId: p.id, name: p.name, email: p.email,
+          pooled: !panel.sessions[s.position]?.interviewers.some((m) => m.email === p.email),
+        })),
+      })),
+    };
+  }
+
+  async function contextOf(row: Row) {
+    const ctx = await loadInvitationContext(deps, deps.sealer.open(row.token_sealed));
+    if (!ctx?.booking || !panelOf(ctx)) throw new UserError(409, 'This interview is not a panel');
+    return ctx;
   }
 
   async function own(sql: Sql, recruiterId: string, id: string): Promise<Row> {
@@ -113,6 +143,29 @@ export function interviewRoutes(deps: Deps) {
       });
       const video = await videoFor(deps, row.id);
       return c.json({ participants: video!.links.filter((l) => l.role === 'interviewer').map(({ name, email, url, code }) => ({ name, email, url, code })) }, 201);
+    })
+    // Panels: every interviewer gets their invitation again (each with their own link only).
+    .post('/:id/resend', validate('param', IdParam), async (c) => {
+      const row = await own(db, c.get('recruiter').id, c.req.valid('param').id);
+      if (row.status !== 'confirmed') throw new UserError(409, 'This interview was cancelled');
+      const ctx = await contextOf(row);
+      const sent = await resendInterviewerLinks(deps, ctx.booking!);
+      return c.json({ sent });
+    })
+    // Panels: another interviewer takes one seat, at the same time.
+    .post('/:id/replace', validate('param', IdParam), validate('json', ReplaceBody), async (c) => {
+      const recruiter = c.get('recruiter');
+      const row = await own(db, recruiter.id, c.req.valid('param').id);
+      const ctx = await contextOf(row);
+      const { participantId, interviewerId } = c.req.valid('json');
+      let replacement: PanelMember | undefined;
+      if (interviewerId) {
+        const [p] = await db.query<PanelMember>(`select id, email, name from interviewers where id = $1 and recruiter_id = $2`, [interviewerId, recruiter.id]);
+        if (!p) throw new UserError(404, 'No such interviewer');
+        replacement = p;
+      }
+      const result = await replaceInterviewer(deps, ctx, ctx.booking!, participantId, replacement);
+      return c.json({ ...result, interview: await toJson(await own(db, recruiter.id, row.id)) });
     })
     .post('/:id/cancel', validate('param', IdParam), async (c) => {
       const row = await own(db, c.get('recruiter').id, c.req.valid('param').id);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CreateInvitationSchema } from '../../lib/schemas.js';
 import type { AppEnv, Deps } from '../deps.js';
 import { UserError, validate } from '../http.js';
-import { openInvitationFor, toInvitationJson, type InvitationRow } from '../services/invitations.js';
+import { INVITATION_COLUMNS, openInvitationFor, toInvitationJson, type InvitationRow } from '../services/invitations.js';
 import { loadSettings } from './settings.js';
 import { requireRecruiter } from './auth.js';
 
@@ -32,8 +32,7 @@ export function invitationRoutes(deps: Deps) {
     .get('/', validate('query', ListQuery), async (c) => {
       const { recipientKey, limit } = c.req.valid('query');
       const rows = await db.query<InvitationRow>(
-        `select id, recruiter_id, recipient_key, recipient_name, recipient_profile_url, token_sealed, duration_minutes,
-                status, expires_at, created_at, video_provider
+        `select ${INVITATION_COLUMNS}
            from invitations where recruiter_id = $1 and ($2::text is null or recipient_key = $2)
           order by created_at desc limit $3`,
         [c.get('recruiter').id, recipientKey ?? null, limit],

@@ -8,6 +8,7 @@ import { CalendarUnavailableError } from '../providers/calendar/types.js';
 import { loadSettings } from '../routes/settings.js';
 import { attachVideo } from '../video.js';
 import { effectiveStatus, findInvitationByToken, type InvitationRow } from './invitations.js';
+import { bookPanel, cancelPanelSessions, panelOf, panelSlots, reschedulePanel } from './panels.js';
 
 const DAY = 86_400_000;
 
@@ -32,7 +33,7 @@ export interface BookingRow {
   note: string | null;
   sequence: number;
 }
-const BOOKING_COLUMNS = `id, created_by, invitation_id, recruiter_id, starts_at, ends_at, status, candidate_name, candidate_phone,
+export const BOOKING_COLUMNS = `id, created_by, invitation_id, recruiter_id, starts_at, ends_at, status, candidate_name, candidate_phone,
   candidate_email, candidate_time_zone, note, sequence`;
 
 export interface InvitationContext {
@@ -112,6 +113,7 @@ export type SlotsAnswer = { slots: Interval[]; calendarError?: string };
 
 /** Free slots of the link's recruiter for the booking page, in [now, horizon]. */
 export async function slotsFor(deps: Deps, ctx: InvitationContext, viewerTimeZone: string, exceptBookingId?: string): Promise<SlotsAnswer> {
+  if (panelOf(ctx)) return panelSlots(deps, ctx, viewerTimeZone, exceptBookingId);
   const now = deps.clock();
   const range = { start: now, end: now + (ctx.settings.horizonDays + 2) * DAY };
   const recruiterId = ctx.recruiter.id;
@@ -193,6 +195,7 @@ async function afterChange(
 
 export async function book(deps: Deps, ctx: InvitationContext, form: BookingForm): Promise<BookingRow> {
   if (ctx.status !== 'created' && ctx.status !== 'opened') throw new LinkClosedError(ctx.status);
+  if (panelOf(ctx)) return bookPanel(deps, ctx, form);
   const start = Date.parse(form.start);
   return commitSlot(deps, ctx, start, async (tx, slot) => {
     const [inv] = await tx.query<{ status: string }>(`select status from invitations where id = $1 for update`, [ctx.invitation.id]);
@@ -217,8 +220,9 @@ function assertChangeable(deps: Deps, ctx: InvitationContext): BookingRow {
   return ctx.booking;
 }
 
-export async function reschedule(deps: Deps, ctx: InvitationContext, startIso: string): Promise<BookingRow> {
+export async function reschedule(deps: Deps, ctx: InvitationContext, startIso: string, viewerTimeZone?: string): Promise<BookingRow> {
   const current = assertChangeable(deps, ctx);
+  if (panelOf(ctx)) return reschedulePanel(deps, ctx, current, startIso, viewerTimeZone ?? current.candidate_time_zone);
   return commitSlot(
     deps,
     ctx,
@@ -249,6 +253,11 @@ export async function cancel(deps: Deps, ctx: InvitationContext, by: 'candidate'
     if (!row) throw new LinkClosedError('booked');
     await tx.query(`update invitations set status = 'opened' where id = $1 and status = 'booked'`, [row.invitation_id]);
     const who = by === 'candidate' ? row.candidate_name : 'You';
+    const panel = panelOf(ctx);
+    if (panel) {
+      await cancelPanelSessions(deps, tx, row, `${who} cancelled the ${panel.name} of ${formatWhen(ctx.settings.timeZone, row.starts_at)}${by === 'recruiter' ? ` with ${row.candidate_name}` : ''}`);
+      return row;
+    }
     await afterChange(deps, tx, row, 'cancelled', `${who} cancelled the interview of ${formatWhen(ctx.settings.timeZone, row.starts_at)}${by === 'recruiter' ? ` with ${row.candidate_name}` : ''}`);
     return row;
   });

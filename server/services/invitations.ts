@@ -15,6 +15,9 @@ export interface InvitationRow {
   expires_at: Date;
   created_at: Date;
   video_provider: VideoProviderId | null;
+  template_id: string | null;
+  /** A panel link's frozen copy of its template (see services/panel-people.ts). */
+  panel: unknown;
 }
 
 /** Stored status, with "expired" applied by time: nobody has to sweep the table for links to expire. */
@@ -43,8 +46,8 @@ export function toInvitationJson(deps: Deps, row: InvitationRow, reused?: boolea
   };
 }
 
-const COLUMNS = `id, recruiter_id, recipient_key, recipient_name, recipient_profile_url, token_sealed,
-  duration_minutes, status, expires_at, created_at, video_provider`;
+export const INVITATION_COLUMNS = `id, recruiter_id, recipient_key, recipient_name, recipient_profile_url, token_sealed,
+  duration_minutes, status, expires_at, created_at, video_provider, template_id, panel`;
 
 /**
  * The recipient's open link, or a new one. "Open" means created or opened and not yet expired;
@@ -53,7 +56,7 @@ const COLUMNS = `id, recruiter_id, recipient_key, recipient_name, recipient_prof
 export async function openInvitationFor(
   deps: Deps,
   recruiterId: string,
-  input: { recipient: Recipient; durationMinutes: number; expiresInDays: number; video: VideoProviderId | null },
+  input: { recipient: Recipient; durationMinutes: number; expiresInDays: number; video: VideoProviderId | null; panel?: { templateId: string | null; snapshot: object } },
 ): Promise<{ row: InvitationRow; reused: boolean }> {
   const now = deps.clock();
   const expiresAt = new Date(now + input.expiresInDays * 86_400_000);
@@ -66,20 +69,22 @@ export async function openInvitationFor(
       );
       const [open] = await tx.query<InvitationRow>(
         `update invitations
-            set duration_minutes = $3, expires_at = greatest(expires_at, $4), video_provider = $7,
+            set duration_minutes = $3, expires_at = greatest(expires_at, $4), video_provider = $7, template_id = $8, panel = $9,
                 recipient_name = coalesce($5, recipient_name), recipient_profile_url = coalesce($6, recipient_profile_url)
           where recruiter_id = $1 and recipient_key = $2 and status in ('created', 'opened')
-          returning ${COLUMNS}`,
-        [recruiterId, input.recipient.key, input.durationMinutes, expiresAt, input.recipient.name ?? null, input.recipient.profileUrl ?? null, input.video],
+          returning ${INVITATION_COLUMNS}`,
+        [recruiterId, input.recipient.key, input.durationMinutes, expiresAt, input.recipient.name ?? null, input.recipient.profileUrl ?? null, input.video,
+          input.panel?.templateId ?? null, input.panel ? JSON.stringify(input.panel.snapshot) : null],
       );
       if (open) return { row: open, reused: true };
       const token = newToken();
       const [created] = await tx.query<InvitationRow>(
         `insert into invitations (recruiter_id, recipient_key, recipient_name, recipient_profile_url, token_hash, token_sealed,
-                                  duration_minutes, status, expires_at, video_provider)
-         values ($1, $2, $3, $4, $5, $6, $7, 'created', $8, $9) returning ${COLUMNS}`,
+                                  duration_minutes, status, expires_at, video_provider, template_id, panel)
+         values ($1, $2, $3, $4, $5, $6, $7, 'created', $8, $9, $10, $11) returning ${INVITATION_COLUMNS}`,
         [recruiterId, input.recipient.key, input.recipient.name ?? null, input.recipient.profileUrl ?? null, hashToken(token),
-          deps.sealer.seal(token), input.durationMinutes, expiresAt, input.video],
+          deps.sealer.seal(token), input.durationMinutes, expiresAt, input.video, input.panel?.templateId ?? null,
+          input.panel ? JSON.stringify(input.panel.snapshot) : null],
       );
       return { row: created!, reused: false };
     });
@@ -94,6 +99,6 @@ export async function openInvitationFor(
 
 export async function findInvitationByToken(sql: Sql, token: string): Promise<InvitationRow | undefined> {
   if (!TOKEN_PATTERN.test(token)) return undefined;
-  const [row] = await sql.query<InvitationRow>(`select ${COLUMNS} from invitations where token_hash = $1`, [hashToken(token)]);
+  const [row] = await sql.query<InvitationRow>(`select ${INVITATION_COLUMNS} from invitations where token_hash = $1`, [hashToken(token)]);
   return row;
 }

@@ -1,0 +1,178 @@
+import type { Interval, Person, PersonRules, Weekday } from '../../lib/availability/index.js';
+import type { SchedulerSettings } from '../../lib/schemas.js';
+import type { Sql } from '../db.js';
+import type { Deps } from '../deps.js';
+import { CalendarUnavailableError } from '../providers/calendar/types.js';
+import { loadSettings } from '../routes/settings.js';
+
+/**
+ * The people of a panel as the engine sees them: each one's own zone, hours, buffers, daily limit,
+ * busy time and interviews. A person is known by their e-mail address; their hours and calendars
+ * are those of their Parley account (made when they connect a calendar or mark their hours).
+ */
+
+const DAY = 86_400_000;
+
+export interface PanelMember {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface PanelSnapshot {
+  templateId: string | null;
+  name: string;
+  shape: 'together' | 'sequence';
+  order: 'fixed' | 'free';
+  gapMinutes: number;
+  sessions: { name: string; durationMinutes: number; interviewers: PanelMember[]; pool: PanelMember[] }[];
+  /** The recruiter shared while some interviewers were pending: those do not limit the times. */
+  sharePending: boolean;
+}
+
+export function snapshotMembers(panel: PanelSnapshot): PanelMember[] {
+  const seen = new Map<string, PanelMember>();
+  for (const s of panel.sessions) for (const m of [...s.interviewers, ...s.pool]) if (!seen.has(m.email)) seen.set(m.email, m);
+  return [...seen.values()];
+}
+
+export function personRulesFrom(settings: SchedulerSettings): PersonRules {
+  return {
+    timeZone: settings.timeZone,
+    workingHours: settings.workingHours as unknown as Record<Weekday, { start: string; end: string }[]>,
+    dateOverrides: {},
+    blockedDates: settings.blockedDates,
+    bufferBeforeMinutes: settings.bufferBeforeMinutes,
+    bufferAfterMinutes: settings.bufferAfterMinutes,
+    dailyLimit: settings.dailyLimit,
+  };
+}
+
+const allDay = [{ start: '00:00', end: '24:00' }];
+/** Someone who has told Parley nothing yet: only their other Parley interviews limit them. */
+const OPEN_RULES: PersonRules = {
+  timeZone: 'UTC',
+  workingHours: { 1: allDay, 2: allDay, 3: allDay, 4: allDay, 5: allDay, 6: allDay, 7: allDay },
+  dateOverrides: {},
+  blockedDates: [],
+  bufferBeforeMinutes: 0,
+  bufferAfterMinutes: 0,
+  dailyLimit: null,
+};
+
+export interface PersonAccount {
+  email: string;
+  account_id: string | null;
+}
+
+export async function accountsByEmail(sql: Sql, emails: string[]): Promise<Map<string, string>> {
+  const rows = await sql.query<{ id: string; email: string }>(`select id, email from recruiters where email = any($1::text[])`, [emails]);
+  return new Map(rows.map((r) => [r.email, r.id]));
+}
+
+/**
+ * A person's interviews in a window: their own one-to-one bookings (if they are a Parley user)
+ * and every panel session they sit in, for whichever recruiter. `exceptBookingId` leaves out the
+ * loop being rescheduled.
+ */
+export async function interviewsOf(sql: Sql, email: string, accountId: string | undefined, range: Interval, exceptBookingId?: string): Promise<Interval[]> {
+  const except = exceptBookingId ?? '00000000-0000-0000-0000-000000000000';
+  const rows = await sql.query<{ starts_at: Date; ends_at: Date }>(
+    `select starts_at, ends_at from panel_participants
+      where email = $1 and active and starts_at < $3 and ends_at > $2 and booking_id <> $4::uuid
+     union all
+     select starts_at, ends_at from bookings
+      where $5::uuid is not null and recruiter_id = $5::uuid and status = 'confirmed' and not is_panel
+        and starts_at < $3 and ends_at > $2 and id <> $4::uuid`,
+    [email, new Date(range.start), new Date(range.end), except, accountId ?? null],
+  );
+  return rows.map((r) => ({ start: r.starts_at.getTime(), end: r.ends_at.getTime() }));
+}
+
+/**
+ * Busy time from a person's calendars, kept a short while per process so that a booking page of a
+ * five-person panel does not ask five providers on every view. A booking never uses this: it reads
+ * the calendars live inside the booking path. Writes Parley makes invalidate the entry at once.
+ */
+export interface BusyCache {
+  get(accountId: string, range: Interval, load: (range: Interval) => Promise<Interval[]>): Promise<Interval[]>;
+  invalidate(accountId: string): void;
+}
+
+export function createBusyCache(ttlMs: number, clock: () => number = Date.now): BusyCache {
+  const entries = new Map<string, { range: Interval; at: number; busy: Promise<Interval[]> }>();
+  const within = (list: Interval[], range: Interval) => list.filter((b) => b.end > range.start && b.start < range.end);
+  return {
+    async get(accountId, range, load) {
+      const hit = entries.get(accountId);
+      if (hit && clock() - hit.at < ttlMs && hit.range.start <= range.start && hit.range.end >= range.end) {
+        return within(await hit.busy, range);
+      }
+      // Ask a little wider than needed, so the next views of the same horizon hit the cache.
+      const wide = { start: range.start - DAY, end: range.end + 2 * DAY };
+      const busy = load(wide);
+      entries.set(accountId, { range: wide, at: clock(), busy });
+      if (entries.size > 5000) entries.delete(entries.keys().next().value!);
+      try {
+        return within(await busy, range);
+      } catch (err) {
+        if (entries.get(accountId)?.busy === busy) entries.delete(accountId);
+        throw err;
+      }
+    },
+    invalidate(accountId) {
+      entries.delete(accountId);
+    },
+  };
+}
+
+export async function busyOfAccount(deps: Pick<Deps, 'calendars'>, accountId: string, range: Interval): Promise<Interval[]> {
+  const { conflicts } = await deps.calendars.forRecruiter(accountId);
+  const lists = await Promise.all(conflicts.map((cal) => cal.busy(accountId, range)));
+  return lists.flat();
+}
+
+export class PersonCalendarError extends Error {
+  constructor(readonly member: PanelMember, readonly reason: string) {
+    super(`${member.name}'s calendar cannot be read: ${reason}`);
+  }
+}
+
+/**
+ * The engine's people for a panel, their busy time read live or through the cache. A calendar
+ * that cannot be read is never "free": it raises PersonCalendarError naming whose it is.
+ */
+export async function loadPeople(
+  deps: Pick<Deps, 'db' | 'calendars'>,
+  sql: Sql,
+  members: PanelMember[],
+  range: Interval,
+  opts: { cache?: BusyCache; exceptBookingId?: string; ownSessions?: Map<string, Interval[]> },
+): Promise<{ people: Person[]; pending: PanelMember[] }> {
+  const accounts = await accountsByEmail(sql, members.map((m) => m.email));
+  const pending: PanelMember[] = [];
+  const people = await Promise.all(
+    members.map(async (m): Promise<Person> => {
+      const accountId = accounts.get(m.email);
+      const bookings = await interviewsOf(sql, m.email, accountId, { start: range.start - DAY, end: range.end + DAY }, opts.exceptBookingId);
+      if (!accountId) {
+        pending.push(m);
+        return { id: m.email, rules: OPEN_RULES, busy: [], bookings };
+      }
+      const settings = await loadSettings(sql, accountId);
+      let busy: Interval[];
+      try {
+        const load = (r: Interval) => busyOfAccount(deps, accountId, r);
+        busy = opts.cache ? await opts.cache.get(accountId, range, load) : await load(range);
+      } catch (err) {
+        if (err instanceof CalendarUnavailableError) throw new PersonCalendarError(m, err.message);
+        throw err;
+      }
+      // The loop's own events on the person's calendar must not block moving it.
+      const own = opts.ownSessions?.get(m.email);
+      if (own?.length) busy = busy.filter((b) => !own.some((o) => o.start === b.start && o.end === b.end));
+      return { id: m.email, rules: personRulesFrom(settings), busy, bookings };
+    }),
+  );
+  return { people, pending };
+}
