@@ -64,7 +64,7 @@ export interface PlacedSession {
   session: number;
   start: number;
   end: number;
-  /** The pool member chosen for this session (free, fewest bookings in the window first); absent without a pool. */
+  /** The pool member chosen for this session (free, fewest entries in `bookings` first, then as listed); absent without a pool. */
   poolPick?: string;
 }
 
