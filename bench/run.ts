@@ -5,9 +5,10 @@ import { benchConnectedCalendars } from './calendars';
 import { benchBadges } from './badges';
 import { benchEngine, type BenchResult } from './engine';
 import { benchPanelEngine } from './panel-engine';
+import { benchPanelBookingPage } from './panel-page';
 
 /** `npm run bench`: every benchmark, printed and written to docs/benchmarks.md. */
-const results: BenchResult[] = [...(await benchEngine()), ...(await benchPanelEngine()), ...(await benchBookingApi()), ...(await benchConnectedCalendars()), ...(await benchBadges())];
+const results: BenchResult[] = [...(await benchEngine()), ...(await benchPanelEngine()), ...(await benchBookingApi()), ...(await benchConnectedCalendars()), ...(await benchPanelBookingPage()), ...(await benchBadges())];
 const rows = results.map((r) => {
   const verdict = r.budget_ms === undefined ? '—' : r.median_ms <= r.budget_ms ? `within ${r.budget_ms} ms` : `**over ${r.budget_ms} ms**`;
   return `| ${r.name} | ${r.median_ms} | ${r.p95_ms} | ${r.runs} | ${verdict} |`;
