@@ -4,10 +4,11 @@ import type { Recruiter } from '../lib/schemas';
 import { AtsSettings } from './AtsSettings';
 import { CalendarConnections } from './CalendarConnections';
 import { CalendarEditor } from './CalendarEditor';
+import { PanelSettings } from './PanelSettings';
 import { SettingsForm } from './SettingsForm';
 import { SignIn } from './SignIn';
 
-/** The options page: account, scheduler settings, Parley's built-in calendar. */
+/** The options page: account, scheduler settings, Parley's built-in calendar, panel interviews, the ATS. */
 export function Options() {
   const [session, setSession] = useState<{ recruiter: Recruiter | null; backendUrl: string }>();
   useEffect(() => {
@@ -28,6 +29,7 @@ export function Options() {
           <SettingsForm />
           <CalendarConnections />
           <CalendarEditor />
+          <PanelSettings recruiterName={session.recruiter.name} />
           <AtsSettings />
         </>
       )}

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { send } from '../lib/messaging';
 import type { Connection, Interview, Notification, Recruiter } from '../lib/schemas';
 import { HealthLine } from './CalendarConnections';
+import { LoopDetails } from './LoopDetails';
 import { SignIn } from './SignIn';
 
 type Data = { interviews: Interview[]; notifications: Notification[]; cachedAt: number | null };
@@ -14,11 +15,13 @@ export function Popup() {
   const [error, setError] = useState<string>();
   const [copied, setCopied] = useState<string>();
   const [connections, setConnections] = useState<Connection[]>([]);
+  const [recruiterZone, setRecruiterZone] = useState<string>();
 
   const load = useCallback(async () => {
     const cached = await send('interviews.list', { refresh: false });
     if (cached.ok && cached.data.cachedAt) setData(cached.data);
     void send('connections.list', {}).then((r) => r.ok && setConnections(r.data.connections));
+    void send('settings.get', {}).then((r) => r.ok && setRecruiterZone(r.data.settings.timeZone));
     const fresh = await send('interviews.list', { refresh: true });
     if (fresh.ok) {
       setData(fresh.data);
@@ -51,6 +54,7 @@ export function Popup() {
     await navigator.clipboard.writeText(i.video ? i.video.candidateJoinUrl : i.link);
     setCopied(i.id);
   }
+  const replaced = (next: Interview) => setData((d) => d && { ...d, interviews: d.interviews.map((x) => (x.id === next.id ? next : x)) });
 
   return (
     <main className="popup stack">
@@ -79,6 +83,18 @@ export function Popup() {
           <ul className="list" aria-label="Upcoming interviews">
             {data.interviews.map((i) => {
               const start = DateTime.fromISO(i.start).setZone(zone);
+              const actions = (
+                <span className="row">
+                  {i.video?.status === 'ready' && (
+                    <a className="button" href={i.video.joinUrl} target="_blank" rel="noreferrer" aria-label={`Join the interview with ${i.candidateName}`}
+                      title={i.video.accessCode ? `Your access code: ${i.video.accessCode}` : undefined}>Join</a>
+                  )}
+                  <button onClick={() => void copy(i)} aria-label={`Copy link for ${i.candidateName}`}>{copied === i.id ? 'Copied' : 'Copy link'}</button>
+                </span>
+              );
+              if (i.loop) {
+                return <LoopDetails key={i.id} interview={i} loop={i.loop} zone={recruiterZone ?? zone} actions={actions} onChange={replaced} />;
+              }
               return (
                 <li key={i.id}>
                   <div>
@@ -89,13 +105,7 @@ export function Popup() {
                       <time dateTime={i.start}>{start.toFormat('ccc, LLL d')} · {start.toFormat('h:mm a')}–{DateTime.fromISO(i.end).setZone(zone).toFormat('h:mm a')}</time>
                     </div>
                   </div>
-                  <span className="row">
-                    {i.video?.status === 'ready' && (
-                      <a className="button" href={i.video.joinUrl} target="_blank" rel="noreferrer" aria-label={`Join the interview with ${i.candidateName}`}
-                        title={i.video.accessCode ? `Your access code: ${i.video.accessCode}` : undefined}>Join</a>
-                    )}
-                    <button onClick={() => void copy(i)} aria-label={`Copy link for ${i.candidateName}`}>{copied === i.id ? 'Copied' : 'Copy link'}</button>
-                  </span>
+                  {actions}
                 </li>
               );
             })}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InterviewerInputSchema, InterviewerSchema, SharePanelSchema, TemplateInputSchema, TemplateSchema } from './panels';
 import { AtsCandidateSchema, AtsConnectSchema, AtsEntrySchema, AtsPolicySchema, AtsStatusSchema, ExportRequestSchema, MessagesRequestSchema, PostingSchema, ConnectionsSchema, InterviewSchema, VideoProviderSchema, InvitationSchema, NotificationSchema, RecipientSchema, RecruiterSchema, SchedulerSettingsSchema, type ConnectErrorSchema } from './schemas';
 
 /**
@@ -7,6 +8,9 @@ import { AtsCandidateSchema, AtsConnectSchema, AtsEntrySchema, AtsPolicySchema, 
  * Every answer is a Result: `{ ok: true, data }` or `{ ok: false, error, code }` with a message
  * fit to show the user.
  */
+/** Interviewers of a template who have not connected a calendar nor marked their hours. */
+const PendingSchema = TemplateSchema.shape.pending;
+
 const BackendUrl = z
   .string()
   .trim()
@@ -56,6 +60,47 @@ export const messages = {
     from: 'extension',
     request: z.object({ refresh: z.boolean().default(true) }),
     response: z.object({ interviews: z.array(InterviewSchema), notifications: z.array(NotificationSchema), cachedAt: z.number().nullable() }),
+  },
+  /** Panels: sends each interviewer of a booked loop their invitation again. */
+  'interviews.resend': { from: 'extension', request: z.object({ interviewId: z.string() }), response: z.object({ sent: z.number() }) },
+  /** Panels: another interviewer (named, or a free one from the session's pool) takes a seat at the same time. */
+  'interviews.replace': {
+    from: 'extension',
+    request: z.object({ interviewId: z.string(), participantId: z.string(), interviewerId: z.string().optional() }),
+    response: z.object({ replaced: z.string(), by: z.object({ id: z.string(), name: z.string(), email: z.string() }), interview: InterviewSchema }),
+  },
+  'panels.interviewers': { from: 'extension', request: z.object({}), response: z.object({ interviewers: z.array(InterviewerSchema) }) },
+  'panels.addInterviewer': {
+    from: 'extension',
+    request: InterviewerInputSchema.extend({ sendInvite: z.boolean().default(true) }),
+    response: z.object({ interviewer: InterviewerSchema }),
+  },
+  'panels.inviteInterviewer': { from: 'extension', request: z.object({ id: z.string() }), response: z.object({ interviewer: InterviewerSchema }) },
+  'panels.removeInterviewer': { from: 'extension', request: z.object({ id: z.string() }), response: z.object({}) },
+  /** The composer's popover lists templates too, with the names of the people in them. */
+  'panels.templates': {
+    from: 'any',
+    request: z.object({}),
+    response: z.object({ templates: z.array(TemplateSchema), people: z.record(z.string(), z.string()) }),
+  },
+  /** Creates a template, or replaces the one with `id`. */
+  'panels.saveTemplate': {
+    from: 'extension',
+    request: z.object({ id: z.string().optional(), template: TemplateInputSchema }),
+    response: z.object({ template: TemplateSchema }),
+  },
+  'panels.removeTemplate': { from: 'extension', request: z.object({ id: z.string() }), response: z.object({}) },
+  /**
+   * Shares a template's panel with the recipient. When some interviewers are still pending and
+   * `sharePending` is not set, nothing is shared: the answer asks for confirmation and names them.
+   */
+  'panels.share': {
+    from: 'content',
+    request: SharePanelSchema,
+    response: z.discriminatedUnion('needsConfirmation', [
+      z.object({ needsConfirmation: z.literal(false), invitation: InvitationSchema, message: z.string(), pending: PendingSchema }),
+      z.object({ needsConfirmation: z.literal(true), message: z.string(), pending: PendingSchema }),
+    ]),
   },
   'calendar.list': {
     from: 'extension',

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { apiClient, DEFAULT_BACKEND_URL, toResult } from './api';
 import { authorize, parseOAuthConfig } from './oauth';
 import { atsHandlers } from './ats';
+import { panelHandlers } from './panels';
 import { ConnectionsSchema } from '../schemas';
 
 type Handler<T extends MessageType> = (payload: z.output<(typeof messages)[T]['request']>) => Promise<Result<Response<T>>>;
@@ -178,4 +179,5 @@ export const handlers: { [T in MessageType]: Handler<T> } = {
     return { ok: true, data: {} };
   },
   ...atsHandlers(authed),
+  ...panelHandlers(authed),
 };

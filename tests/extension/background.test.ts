@@ -1,45 +1,10 @@
-import { serve, type ServerType } from '@hono/node-server';
-import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { route, senderKind } from '../../lib/background/router';
 import { db } from '../../lib/db';
 import { messages } from '../../lib/protocol';
-import { bootParley, type Parley } from '../../server/boot';
-import { loadConfig } from '../../server/config';
-import { openPglite } from '../../server/db';
-import { createMailer } from '../../server/mail';
+import { EXT_BASE, EXT_ID, fromContent, fromElsewhere, fromPopup, useBackend } from './harness';
 
-const EXT_ID = fakeBrowser.runtime.id;
-const EXT_BASE = fakeBrowser.runtime.getURL('/');
-const fromPopup = { id: EXT_ID, url: `${EXT_BASE}popup.html` };
-const fromContent = { id: EXT_ID, url: 'https://www.linkedin.com/messaging/thread/2-abc/', tab: { id: 7 } as never };
-const fromElsewhere = { id: 'another-extension', url: 'https://evil.example/', tab: { id: 8 } as never };
-
-let parley: Parley;
-let server: ServerType;
-let backendUrl: string;
-
-beforeAll(async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  backendUrl = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ PORT: String(port), PUBLIC_URL: backendUrl, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'parley-ext-')) });
-  parley = await bootParley(config, { db: await openPglite(), startJobs: false, mailer: createMailer({ from: 'x@parley.test', outbox: () => undefined }) });
-  server = serve({ fetch: parley.app.fetch, port, hostname: '127.0.0.1' });
-});
-afterAll(async () => {
-  server.close();
-  await parley.close();
-  await parley.deps.db.close();
-});
-beforeEach(async () => {
-  await Promise.all(db.tables.map((t) => t.clear()));
-});
-
-const signUp = (email = `r${Math.random().toString(36).slice(2)}@example.com`) =>
-  route({ type: 'session.signIn', payload: { mode: 'register', backendUrl, email, password: 'correct horse battery', name: 'Rita', timeZone: 'Europe/Paris' } }, fromPopup);
+const { state, signUp } = useBackend();
 
 describe('the message router', () => {
   it('knows its senders', () => {
@@ -75,7 +40,7 @@ describe('the background against a real backend', () => {
     const signedIn = await signUp();
     expect(signedIn).toMatchObject({ ok: true, data: { recruiter: { name: 'Rita' } } });
     const session = await route({ type: 'session.get', payload: {} }, fromContent);
-    expect(session).toMatchObject({ ok: true, data: { recruiter: { name: 'Rita' }, backendUrl } });
+    expect(session).toMatchObject({ ok: true, data: { recruiter: { name: 'Rita' }, backendUrl: state.backendUrl } });
     expect(JSON.stringify(session)).not.toMatch(/token/i);
     expect((await db.session.get('current'))?.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
   });

@@ -168,7 +168,7 @@ export interface FakeGoogle {
   requests: { method: string; path: string; query: Record<string, string>; body?: unknown }[];
   addEvent(calendarId: string, e: { start: number; end: number; summary: string; transparent?: boolean; cancelled?: boolean; organizer?: string }): string;
   events(calendarId: string): {
-    id: string; summary: string; status: string; start: string; end: string;
+    id: string; summary: string; status: string; start: string; end: string; description?: string;
     /** Only for an event with a conference: its status and (once ready) its Meet link. */
     conference?: 'pending' | 'success' | 'failure'; hangoutLink?: string; attendees?: string[];
   }[];
@@ -230,6 +230,7 @@ export async function startFakeGoogle(opts: { email?: string } = {}): Promise<Fa
     events(calendarId) {
       return [...eventsOf(calendarId).values()].map((e) => ({
         id: e.id, summary: e.summary, status: e.status, start: new Date(e.start).toISOString(), end: new Date(e.end).toISOString(),
+        ...(e.description !== undefined ? { description: e.description } : {}),
         ...(e.conference ? { conference: e.conference.status, ...(meetLink(e) ? { hangoutLink: meetLink(e) } : {}) } : {}),
         ...(e.attendees.length ? { attendees: e.attendees.map((a) => a.email) } : {}),
       }));
