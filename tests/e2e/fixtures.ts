@@ -13,7 +13,14 @@ import { createMailer } from '../../server/mail';
 
 const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
 /** A fixture page: "x.html" from tests/fixtures/linkedin, or "dir/x.html" from tests/fixtures. */
-export const fixture = (name: string) => readFileSync(path.resolve(name.includes('/') ? 'tests/fixtures' : 'tests/fixtures/linkedin', name), 'utf8');
+export const fixture = (name: string) =>
+  withEditorEmulation(readFileSync(path.resolve(name.includes('/') ? 'tests/fixtures' : 'tests/fixtures/linkedin', name), 'utf8'));
+
+/** The one editor emulation of every fixture page (tests/fixtures/editor-emulation.js), inlined where the page asks for it. */
+export function withEditorEmulation(html: string): string {
+  const script = readFileSync(path.resolve('tests/fixtures/editor-emulation.js'), 'utf8');
+  return html.replace('<!-- parley:editor-emulation -->', () => `<script>\n${script}</script>`);
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

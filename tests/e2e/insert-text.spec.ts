@@ -1,9 +1,11 @@
 import { buildSync } from 'esbuild';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import type * as InsertText from '../../lib/dom/insert-text';
 import type * as Sites from '../../lib/sites/index';
 import type { Composer } from '../../lib/sites/types';
+import { withEditorEmulation } from './fixtures';
 
 // insertAtCaret in real Chromium against the fixture pages, whose inline script behaves like LinkedIn's
 // editor: Send is enabled only by real input events, and the first input re-renders the footer.
@@ -122,7 +124,10 @@ const LINK = 'pick any slot that suits you: https://parley.example/b/7Kq2xZ9 ';
 
 /** Opens the fixture, injects the bundles, finds the composer and writes draft text without input events. */
 async function open(page: Page, c: Case): Promise<void> {
-  await page.goto(pathToFileURL(`${ROOT}${c.file}`).href);
+  // Served (not opened as a file) so the page gets the shared editor emulation inlined.
+  await page.route('https://fixture.test/**', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: withEditorEmulation(readFileSync(`${ROOT}${c.file}`, 'utf8')) }));
+  await page.goto('https://fixture.test/page.html');
   if (c.ready) await page.waitForSelector(c.ready, { state: 'attached' });
   await page.addScriptTag({ content: DOM_BUNDLE });
   await page.addScriptTag({ content: SITES_BUNDLE });
