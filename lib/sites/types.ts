@@ -79,6 +79,11 @@ export interface SiteAdapter {
   composerFor(editor: HTMLElement): Composer | undefined;
   recipientFor(composer: Composer, url: URL): Recipient | undefined;
   /**
+   * When a composer writes to several people (an e-mail with three addresses in To), the people to
+   * choose from, first the one `recipientFor` picks; the control then asks which one the link is for.
+   */
+  recipientChoices?(composer: Composer, url: URL): Recipient[];
+  /**
    * Selector for elements that may receive an open shadow root after they are inserted (e.g. LinkedIn's
    * `#interop-outlet`). Pass it to `observeElements` so composers rendered there later are found.
    */
