@@ -1,8 +1,19 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { DateTime } from 'luxon';
 import type { send as sendMessage } from '../lib/messaging';
 import type { Recipient } from '../lib/sites';
-import { VIDEO_PROVIDERS, VIDEO_PROVIDER_NAMES, type Interview, type VideoProviderId } from '../lib/schemas';
+import { VIDEO_PROVIDERS, VIDEO_PROVIDER_NAMES, type VideoProviderId } from '../lib/names';
+import type { Interview } from '../lib/schemas';
+
+// Intl rather than luxon: the content script stays small.
+const WHEN = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+const WHEN_WITH_ZONE = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+/** The next full hour as a datetime-local value, in the browser's zone. */
+function nextFullHour(): string {
+  const d = new Date(Date.now() + 3_600_000);
+  d.setMinutes(0, 0, 0);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+}
 
 export interface AddVideoLinkProps {
   getRecipient(): Recipient | undefined;
@@ -13,7 +24,7 @@ export interface AddVideoLinkProps {
 /** "Join our video interview: <the candidate's own join link> · access code 123456" */
 export function joinText(i: Interview): string {
   const v = i.video!;
-  const when = DateTime.fromISO(i.start).toFormat("ccc, LLL d 'at' h:mm a ZZZZ");
+  const when = WHEN_WITH_ZONE.format(new Date(i.start));
   return `Join our video interview (${when}): ${v.candidateJoinUrl}${v.candidateAccessCode ? ` · access code ${v.candidateAccessCode}` : ''}`;
 }
 
@@ -35,7 +46,7 @@ export function AddVideoLink({ getRecipient, insert, send }: AddVideoLinkProps) 
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [provider, setProvider] = useState<VideoProviderId>('jitsi');
   const [length, setLength] = useState(30);
-  const [when, setWhen] = useState(() => DateTime.local().plus({ hours: 1 }).startOf('hour').toFormat("yyyy-LL-dd'T'HH:mm"));
+  const [when, setWhen] = useState(nextFullHour);
   const [done, setDone] = useState<string>();
   const popoverId = useId();
   const manualRef = useRef<HTMLInputElement>(null);
@@ -88,11 +99,12 @@ export function AddVideoLink({ getRecipient, insert, send }: AddVideoLinkProps) 
 
   async function createMeeting() {
     const recipient = getRecipient();
-    const start = DateTime.fromISO(when);
+    // A datetime-local value ("2026-03-03T14:00") without an offset is the browser's local time.
+    const start = new Date(when);
     if (!recipient) return setState({ kind: 'error', message: "Parley couldn't tell who this conversation is with." });
-    if (!start.isValid) return setState({ kind: 'error', message: 'Choose a date and time for the interview.' });
+    if (Number.isNaN(start.getTime())) return setState({ kind: 'error', message: 'Choose a date and time for the interview.' });
     setState({ kind: 'working' });
-    const r = await send('video.create', { recipient, start: start.toUTC().toISO()!, durationMinutes: length, video: provider });
+    const r = await send('video.create', { recipient, start: start.toISOString(), durationMinutes: length, video: provider });
     if (!r.ok) return setState({ kind: 'error', message: r.error, signIn: r.code === 'signed-out' });
     put(r.data.interview);
   }
@@ -120,7 +132,7 @@ export function AddVideoLink({ getRecipient, insert, send }: AddVideoLinkProps) 
           {state.kind === 'working' && <p aria-busy="true">Creating the meeting…</p>}
           {state.kind === 'found' && (
             <>
-              <p>Next interview: <strong>{DateTime.fromISO(state.interview.start).toFormat('ccc, LLL d, h:mm a')}</strong></p>
+              <p>Next interview: <strong>{WHEN.format(new Date(state.interview.start))}</strong></p>
               {!state.interview.video && providerPicker}
               <div className="parley-actions">
                 <button type="button" className="parley-secondary" onClick={() => setOpen(false)}>Close</button>

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { send as sendMessage } from '../lib/messaging';
 import type { CandidateProfile } from '../lib/sites/types';
-import { ATS_NAMES, type AtsCandidate, type AtsEntry, type AtsId, type PostingView } from '../lib/schemas';
+import { ATS_NAMES, type AtsId } from '../lib/names';
+import type { AtsCandidate, AtsEntry, PostingView } from '../lib/schemas';
 
 type Send = typeof sendMessage;
 const SOURCE = { linkedin: 'LinkedIn', 'linkedin-recruiter': 'LinkedIn Recruiter', talentio: 'talent.io' } as const;

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { send as sendMessage } from '../lib/messaging';
 import type { Template } from '../lib/panels';
 import type { Recipient } from '../lib/sites';
-import { VIDEO_PROVIDERS, VIDEO_PROVIDER_NAMES, type VideoProviderId } from '../lib/schemas';
+import { VIDEO_PROVIDERS, VIDEO_PROVIDER_NAMES, type VideoProviderId } from '../lib/names';
 
 const LENGTHS = [15, 20, 30, 45, 60, 90];
 const EXPIRIES = [1, 3, 7, 14, 30];

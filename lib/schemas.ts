@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATS_IDS, VIDEO_PROVIDERS } from './names';
 import { IANAZone } from 'luxon';
 
 /**
@@ -34,10 +35,8 @@ export const WEEKDAY_NAMES: Record<(typeof WEEKDAYS)[number], string> = {
   '1': 'Monday', '2': 'Tuesday', '3': 'Wednesday', '4': 'Thursday', '5': 'Friday', '6': 'Saturday', '7': 'Sunday',
 };
 
-export const VIDEO_PROVIDERS = ['jitsi', 'google-meet', 'teams', 'zoom'] as const;
+export { ATS_NAMES, VIDEO_PROVIDER_NAMES, VIDEO_PROVIDERS, type AtsId, type VideoProviderId } from './names';
 export const VideoProviderSchema = z.enum(VIDEO_PROVIDERS, { message: 'Choose a video provider' });
-export type VideoProviderId = z.infer<typeof VideoProviderSchema>;
-export const VIDEO_PROVIDER_NAMES: Record<VideoProviderId, string> = { jitsi: 'Jitsi Meet', 'google-meet': 'Google Meet', teams: 'Microsoft Teams', zoom: 'Zoom' };
 
 export const VideoSettingsSchema = z.object({
   provider: VideoProviderSchema,
@@ -218,9 +217,7 @@ export const ConnectErrorSchema = z.object({
 
 // --- ATS export ------------------------------------------------------------------------------
 
-export const AtsIdSchema = z.enum(['lever', 'greenhouse']);
-export type AtsId = z.infer<typeof AtsIdSchema>;
-export const ATS_NAMES: Record<AtsId, string> = { lever: 'Lever', greenhouse: 'Greenhouse' };
+export const AtsIdSchema = z.enum(ATS_IDS);
 
 export const AtsConnectSchema = z.discriminatedUnion('ats', [
   z.object({

@@ -2,7 +2,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { InAtsBadge } from '../../components/ExportToAts';
 import { send } from '../messaging';
-import type { AtsId } from '../schemas';
+import type { AtsId } from '../names';
 import { defineFeature } from './feature';
 import '../../components/share-availability.css';
 
