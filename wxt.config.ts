@@ -1,4 +1,18 @@
 import { defineConfig } from 'wxt';
+import { OPTIONAL_HOSTS } from './lib/sites/optional';
+
+// Firefox: 128 ESR and later. The content scripts use AbortSignal.any (Firefox 124), and only from
+// Firefox 127 does a Manifest V3 add-on get its host permissions (the content scripts' sites) at
+// install; before that Parley stays off on LinkedIn until the user allows it by hand.
+const gecko = {
+  id: 'parley@parley.localhost',
+  strict_min_version: '128.0',
+  // What leaves the device (to the Parley backend), which AMO asks every new add-on to declare.
+  // Firefox 140+ shows it at install; older versions ignore the key.
+  data_collection_permissions: {
+    required: ['personallyIdentifyingInfo', 'authenticationInfo', 'personalCommunications', 'websiteContent'],
+  },
+};
 
 /**
  * Injected UI is written with React's API but runs on preact/compat: react-dom alone is ~200 kB
@@ -19,13 +33,29 @@ export default defineConfig({
       if (!entrypoints.every((e) => e.type === 'content-script')) return;
       const alias = Object.entries(PREACT_FOR_REACT).map(([find, replacement]) => ({ find: new RegExp(`^${find}$`), replacement }));
       const existing = config.resolve?.alias;
-      config.resolve = { ...config.resolve, alias: [...(Array.isArray(existing) ? existing : Object.entries(existing ?? {}).map(([find, replacement]) => ({ find, replacement: String(replacement) }))), ...alias] };
+      config.resolve = {
+        ...config.resolve,
+        alias: [...(Array.isArray(existing) ? existing : Object.entries(existing ?? {}).map(([find, replacement]) => ({ find, replacement: String(replacement) }))), ...alias],
+      };
     },
   },
   manifest: {
     name: 'Parley',
     description: 'Share your availability, add video links and export candidates without leaving the page.',
-    permissions: ['storage', 'clipboardWrite', 'identity', 'alarms'],
-    browser_specific_settings: { gecko: { id: 'parley@parley.localhost', strict_min_version: '115.0' } },
+    // activeTab + scripting: the context menu's dialog on any site, without a host permission.
+    permissions: ['storage', 'clipboardWrite', 'identity', 'alarms', 'contextMenus', 'activeTab', 'scripting'],
+    // Gmail and Outlook: asked for when the recruiter turns the site on in Settings.
+    optional_host_permissions: OPTIONAL_HOSTS,
+    browser_specific_settings: { gecko },
+  },
+  zip: {
+    // The sources zip that AMO reviewers rebuild the Firefox package from (`wxt zip -b firefox --mv3`):
+    // only what the extension's build reads. Hidden files (.env), node_modules and .output are left
+    // out by WXT already; scripts/check-packages.mjs checks the result.
+    excludeSources: [
+      'server/**', 'tests/**', 'bench/**', 'docs/**', 'scripts/**',
+      'data/**', 'test-results/**', 'playwright-report/**', 'web-ext-artifacts/**',
+      '**/*.log', 'playwright.config.ts', 'vitest.config.ts',
+    ],
   },
 });

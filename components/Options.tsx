@@ -7,6 +7,7 @@ import { CalendarEditor } from './CalendarEditor';
 import { PanelSettings } from './PanelSettings';
 import { SettingsForm } from './SettingsForm';
 import { SignIn } from './SignIn';
+import { SiteAccess } from './SiteAccess';
 
 /** The options page: account, scheduler settings, Parley's built-in calendar, panel interviews, the ATS. */
 export function Options() {
@@ -30,6 +31,7 @@ export function Options() {
           <CalendarConnections />
           <CalendarEditor />
           <PanelSettings recruiterName={session.recruiter.name} />
+          <SiteAccess />
           <AtsSettings />
         </>
       )}

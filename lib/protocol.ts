@@ -45,6 +45,8 @@ export const messages = {
     }),
     response: z.object({ invitation: InvitationSchema }),
   },
+  /** People links were made for lately (the extension's cache), to suggest in the context menu's dialog. */
+  'recipients.recent': { from: 'content', request: z.object({}), response: z.object({ recipients: z.array(RecipientSchema) }) },
   'video.nextForRecipient': { from: 'content', request: z.object({ recipient: RecipientSchema }), response: z.object({ interview: InterviewSchema.nullable() }) },
   'video.create': {
     from: 'content',

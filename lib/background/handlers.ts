@@ -89,6 +89,17 @@ export const handlers: { [T in MessageType]: Handler<T> } = {
     return { ok: true, data: { invitation: result.data } };
   },
 
+  async 'recipients.recent'() {
+    const rows = await db.invitations.orderBy('expiresAt').reverse().limit(200).toArray();
+    const seen = new Set<string>();
+    const recipients = rows
+      .sort((a, b) => b.cachedAt - a.cachedAt)
+      .filter((r) => !seen.has(r.recipientKey) && seen.add(r.recipientKey))
+      .slice(0, 20)
+      .map((r) => ({ key: r.recipientKey, ...(r.recipient.name ? { name: r.recipient.name } : {}) }));
+    return { ok: true, data: { recipients } };
+  },
+
   async 'video.nextForRecipient'(p) {
     return authed(async (api) => z.object({ interview: InterviewSchema.nullable() })
       .parse(await api.get('interviews/next', { searchParams: { recipientKey: p.recipient.key } }).json()));

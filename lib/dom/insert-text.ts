@@ -15,7 +15,8 @@ function isShadowRoot(node: Node): node is ShadowRoot {
   return node.nodeType === 11 && 'host' in node;
 }
 
-function deepActiveElement(doc: Document): Element | null {
+/** The focused element, looking through open shadow roots. */
+export function deepActiveElement(doc: Document): Element | null {
   let active = doc.activeElement;
   while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
   return active;

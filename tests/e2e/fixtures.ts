@@ -1,6 +1,6 @@
 import { test as base, chromium, type BrowserContext, type Page } from '@playwright/test';
 import { serve, type ServerType } from '@hono/node-server';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -104,4 +104,33 @@ export async function serveLinkedIn(context: BrowserContext, pages: Record<strin
   });
   // Everything else LinkedIn would load (images, beacons) stays offline.
   await context.route(/^https:\/\/(?!www\.linkedin\.com\/)/, (route) => route.abort());
+}
+
+/**
+ * A copy of the built extension whose optional host permissions (`hosts`) count as already granted.
+ * Headless Chromium cannot accept the browser's own permission prompt, so journeys that need Gmail or
+ * Outlook access (or a page to inject into as the context menu's activeTab would) start from here;
+ * everything else — registering the site scripts from the granted permission, injecting, the UI — is
+ * the real extension.
+ */
+export function extensionWithHosts(hosts: string[]): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-ext-'));
+  cpSync(EXTENSION_DIR, dir, { recursive: true });
+  const manifestPath = path.join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { host_permissions?: string[]; optional_host_permissions?: string[] };
+  manifest.host_permissions = [...new Set([...(manifest.host_permissions ?? []), ...hosts])];
+  manifest.optional_host_permissions = (manifest.optional_host_permissions ?? []).filter((h) => !hosts.includes(h));
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+  return dir;
+}
+
+/** A browser with `extensionDir` loaded (see extensionWithHosts). */
+export async function launchExtension(extensionDir: string): Promise<{ context: BrowserContext; extensionId: string }> {
+  const context = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'parley-profile-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  return { context, extensionId: new URL(worker.url()).host };
 }
