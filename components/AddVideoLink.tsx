@@ -3,6 +3,7 @@ import type { send as sendMessage } from '../lib/messaging';
 import type { Recipient } from '../lib/sites';
 import { VIDEO_PROVIDERS, VIDEO_PROVIDER_NAMES, type VideoProviderId } from '../lib/names';
 import type { Interview } from '../lib/schemas';
+import { RecipientChoice } from './ShareAvailability';
 
 // Intl rather than luxon: the content script stays small.
 const WHEN = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
@@ -17,6 +18,8 @@ function nextFullHour(): string {
 
 export interface AddVideoLinkProps {
   getRecipient(): Recipient | undefined;
+  /** Everyone the message goes to, when there are several: the popover then asks who the link is for. */
+  getRecipientChoices?(): Recipient[];
   insert(text: string): boolean;
   send: typeof sendMessage;
 }
@@ -41,13 +44,15 @@ type State =
  * already booked with this person (adding video to it if it has none), or creates a meeting at a
  * time the recruiter picks and inserts its link.
  */
-export function AddVideoLink({ getRecipient, insert, send }: AddVideoLinkProps) {
+export function AddVideoLink({ getRecipient, getRecipientChoices, insert, send }: AddVideoLinkProps) {
   const [open, setOpen] = useState(false);
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [provider, setProvider] = useState<VideoProviderId>('jitsi');
   const [length, setLength] = useState(30);
   const [when, setWhen] = useState(nextFullHour);
   const [done, setDone] = useState<string>();
+  const [choices, setChoices] = useState<Recipient[]>([]);
+  const [forKey, setForKey] = useState('');
   const popoverId = useId();
   const manualRef = useRef<HTMLInputElement>(null);
 
@@ -55,7 +60,7 @@ export function AddVideoLink({ getRecipient, insert, send }: AddVideoLinkProps) 
     if (!open) return;
     let live = true;
     setState({ kind: 'loading' });
-    const recipient = getRecipient();
+    const recipient = choices.find((r) => r.key === forKey) ?? getRecipient();
     if (!recipient) {
       setState({ kind: 'error', message: "Parley couldn't tell who this conversation is with. Open the conversation with one person and try again." });
       return;
@@ -72,7 +77,7 @@ export function AddVideoLink({ getRecipient, insert, send }: AddVideoLinkProps) 
     return () => {
       live = false;
     };
-  }, [open, getRecipient, send]);
+  }, [open, choices, forKey, getRecipient, send]);
 
   useEffect(() => {
     if (state.kind === 'manual') manualRef.current?.select();
@@ -98,7 +103,7 @@ export function AddVideoLink({ getRecipient, insert, send }: AddVideoLinkProps) 
   }
 
   async function createMeeting() {
-    const recipient = getRecipient();
+    const recipient = choices.find((r) => r.key === forKey) ?? getRecipient();
     // A datetime-local value ("2026-03-03T14:00") without an offset is the browser's local time.
     const start = new Date(when);
     if (!recipient) return setState({ kind: 'error', message: "Parley couldn't tell who this conversation is with." });
@@ -121,13 +126,22 @@ export function AddVideoLink({ getRecipient, insert, send }: AddVideoLinkProps) 
   return (
     <div className="parley">
       <button type="button" className="parley-trigger" aria-label="Add video link" aria-expanded={open} aria-controls={popoverId} title="Add video link"
-        onClick={() => { setOpen(!open); setDone(undefined); }}>
+        onClick={() => {
+          if (!open) {
+            const people = getRecipientChoices?.() ?? [];
+            setChoices(people);
+            setForKey((key) => (people.some((r) => r.key === key) ? key : (people[0]?.key ?? '')));
+          }
+          setOpen(!open);
+          setDone(undefined);
+        }}>
         <svg aria-hidden="true" viewBox="0 0 24 24" width="16" height="16"><path fill="currentColor" d="M4 6h11a2 2 0 0 1 2 2v1.5l4-2.5v10l-4-2.5V16a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2Z" /></svg>
         <span>Video</span>
       </button>
       {done && !open && <span className="parley-note" role="status">{done}</span>}
       {open && (
         <div className="parley-popover" id={popoverId} role="dialog" aria-label="Add video link" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+          <RecipientChoice choices={choices} value={forKey} onChange={setForKey} disabled={state.kind === 'working'} />
           {state.kind === 'loading' && <p aria-busy="true">Looking for an interview with this person…</p>}
           {state.kind === 'working' && <p aria-busy="true">Creating the meeting…</p>}
           {state.kind === 'found' && (

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { send as sendMessage } from '../lib/messaging';
+import { emailKey } from '../lib/sites/people';
 import type { Recipient } from '../lib/sites/types';
 
 export type AnywhereAction = 'share' | 'video';
@@ -16,7 +17,7 @@ export function recipientFrom(text: string, recent: Recipient[], host: string): 
   const known = recent.find((r) => r.name === value || r.key === value);
   if (known) return known;
   const email = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.exec(value)?.[0];
-  if (email) return { key: `email:${email.toLowerCase()}` };
+  if (email) return { key: emailKey(email) };
   const slug = value.toLowerCase().normalize('NFKC').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 80);
   if (!slug) return undefined;
   return { key: `web:${host.toLowerCase() || 'page'}:${slug}`, name: value.slice(0, 200) };

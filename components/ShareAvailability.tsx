@@ -22,16 +22,44 @@ type Status =
 
 export interface ShareAvailabilityProps {
   getRecipient(): Recipient | undefined;
+  /** Everyone the message goes to, when there are several: the popover then asks who the link is for. */
+  getRecipientChoices?(): Recipient[];
   insert(text: string): boolean;
   send: typeof sendMessage;
   format(url: string): string;
+}
+
+/** "Camille Dufresne (camille@proton.example)": a recipient's name and the id its key ends with ("email:<address>", "site:kind:<id>"). */
+function choiceLabel(r: Recipient): string {
+  const parts = r.key.split(':');
+  const raw = parts.slice(parts[0] === 'email' ? 1 : 2).join(':') || r.key;
+  let id = raw;
+  try {
+    id = decodeURIComponent(raw);
+  } catch {
+    // Shown as it is.
+  }
+  return r.name ? `${r.name} (${id})` : id;
+}
+
+/** The "For" select of a message with several recipients: the link is bound to the person chosen. */
+export function RecipientChoice({ choices, value, onChange, disabled }: { choices: Recipient[]; value: string; onChange(key: string): void; disabled?: boolean }) {
+  if (choices.length < 2) return null;
+  return (
+    <label>
+      For
+      <select value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled}>
+        {choices.map((r) => <option key={r.key} value={r.key}>{choiceLabel(r)}</option>)}
+      </select>
+    </label>
+  );
 }
 
 /**
  * The composer's calendar button and its popover: meeting length, link expiry, Insert. With interview
  * templates, a panel can be chosen instead: Insert then types the template's message with the link.
  */
-export function ShareAvailability({ getRecipient, insert, send, format }: ShareAvailabilityProps) {
+export function ShareAvailability({ getRecipient, getRecipientChoices, insert, send, format }: ShareAvailabilityProps) {
   const [open, setOpen] = useState(false);
   const [length, setLength] = useState(30);
   const [expiry, setExpiry] = useState(14);
@@ -44,6 +72,8 @@ export function ShareAvailability({ getRecipient, insert, send, format }: ShareA
   const [sharePending, setSharePending] = useState(false);
   /** The backend's "share anyway?" after an Insert, naming who is still pending. */
   const [confirm, setConfirm] = useState<{ message: string; pending: Pending }>();
+  const [choices, setChoices] = useState<Recipient[]>([]);
+  const [forKey, setForKey] = useState('');
   const popoverId = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
   const manualRef = useRef<HTMLInputElement>(null);
@@ -82,7 +112,7 @@ export function ShareAvailability({ getRecipient, insert, send, format }: ShareA
   }, [status]);
 
   async function onInsert() {
-    const recipient = getRecipient();
+    const recipient = choices.find((r) => r.key === forKey) ?? getRecipient();
     if (!recipient) {
       setStatus({ kind: 'error', message: "Parley couldn't tell who this conversation is with. Open the conversation with one person and try again." });
       return;
@@ -148,6 +178,11 @@ export function ShareAvailability({ getRecipient, insert, send, format }: ShareA
         aria-controls={popoverId}
         title="Share availability"
         onClick={() => {
+          if (!open) {
+            const people = getRecipientChoices?.() ?? [];
+            setChoices(people);
+            setForKey((key) => (people.some((r) => r.key === key) ? key : (people[0]?.key ?? '')));
+          }
           setOpen(!open);
           if (status.kind !== 'working') setStatus({ kind: 'idle' });
         }}
@@ -164,6 +199,7 @@ export function ShareAvailability({ getRecipient, insert, send, format }: ShareA
       )}
       {open && (
         <div className="parley-popover" id={popoverId} role="dialog" aria-label="Share availability" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+          <RecipientChoice choices={choices} value={forKey} onChange={setForKey} disabled={busy} />
           {templates.length > 0 && (
             <label>
               Interview

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { PARLEY_CSS } from './styles';
 import { observeElements } from '../dom/observe-elements';
 import { insertAtCaret, rememberCaret } from '../dom/insert-text';
 import type { Composer, Recipient, SiteAdapter } from '../sites';
@@ -9,6 +10,8 @@ import type { Composer, Recipient, SiteAdapter } from '../sites';
 export interface ComposerTools {
   composer: Composer;
   getRecipient(): Recipient | undefined;
+  /** Everyone the composer writes to when there are several (first the one `getRecipient` gives), else []. */
+  getRecipientChoices(): Recipient[];
   /** Types `text` at the caret the composer last had; false when the editor refused it. */
   insert(text: string): boolean;
 }
@@ -33,10 +36,12 @@ export function mountOnComposers(
     const tools: ComposerTools = {
       composer,
       getRecipient: () => adapter.recipientFor(composer, new URL(location.href)),
+      getRecipientChoices: () => adapter.recipientChoices?.(composer, new URL(location.href)) ?? [],
       insert: (text) => insertAtCaret(editor, text, caret()),
     };
     void keepControl(composer, AbortSignal.any([signal, elementSignal]), () =>
       createShadowRootUi(ctx, {
+        css: PARLEY_CSS,
         name,
         position: 'inline',
         anchor: composer.mountAfter,

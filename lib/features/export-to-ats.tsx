@@ -1,9 +1,9 @@
 import { createRoot, type Root } from 'react-dom/client';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { PARLEY_CSS } from './styles';
 import { ExportToAts } from '../../components/ExportToAts';
 import { send } from '../messaging';
 import { defineFeature } from './feature';
-import '../../components/share-availability.css';
 
 /**
  * "Export to ATS" beside the name on a candidate profile (LinkedIn, LinkedIn Recruiter, talent.io).
@@ -32,6 +32,7 @@ export default defineFeature({
         if (current?.key === anchor.profile.profileKey && current.ui.shadowHost.isConnected) return;
         current?.ui.remove();
         const ui = await createShadowRootUi(ctx, {
+          css: PARLEY_CSS,
           name: 'parley-export-to-ats',
           position: 'inline',
           anchor: anchor.mountAfter,

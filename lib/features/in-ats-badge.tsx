@@ -1,10 +1,10 @@
 import { createRoot, type Root } from 'react-dom/client';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { PARLEY_CSS } from './styles';
 import { InAtsBadge } from '../../components/ExportToAts';
 import { send } from '../messaging';
 import type { AtsId } from '../names';
 import { defineFeature } from './feature';
-import '../../components/share-availability.css';
 
 /**
  * "In <ATS>" on search result cards for people already exported: one message per batch of new
@@ -30,6 +30,7 @@ export default defineFeature({
         const hit = r.data.found[card.profileKey];
         if (!hit) continue;
         const ui = await createShadowRootUi(ctx, {
+          css: PARLEY_CSS,
           name: 'parley-in-ats',
           position: 'inline',
           anchor: card.mountAfter,

@@ -3,14 +3,26 @@ import type { SiteAdapter } from '../sites/types';
 import { features } from './index';
 
 /**
- * What every site's content script does: run the features registered for its adapter, all stopped
- * by one signal when the extension is updated or removed (WXT invalidates `ctx`).
+ * What every site's content script does: run the features registered for its adapter while the
+ * page is one the adapter knows. Single-page apps change pages without a load (Outlook's Calendar →
+ * Mail, Gmail's settings → inbox): when the URL starts or stops matching, the features are started
+ * or stopped. Everything stops when the extension is updated or removed (WXT invalidates `ctx`).
  */
 export function runFeatures(ctx: ContentScriptContext, adapter: SiteAdapter): void {
-  if (!adapter.matches(new URL(location.href))) return;
-  const controller = new AbortController();
-  ctx.onInvalidated(() => controller.abort());
-  for (const feature of features) {
-    if (feature.sites.includes(adapter.id)) feature.run({ ctx, adapter, signal: controller.signal });
-  }
+  let running: AbortController | undefined;
+  const update = (url: URL) => {
+    const wanted = adapter.matches(url);
+    if (wanted && !running) {
+      running = new AbortController();
+      for (const feature of features) {
+        if (feature.sites.includes(adapter.id)) feature.run({ ctx, adapter, signal: running.signal });
+      }
+    } else if (!wanted && running) {
+      running.abort();
+      running = undefined;
+    }
+  };
+  ctx.onInvalidated(() => running?.abort());
+  ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => update(newUrl));
+  update(new URL(location.href));
 }

@@ -2,7 +2,6 @@ import { ShareAvailability } from '../../components/ShareAvailability';
 import { send } from '../messaging';
 import { mountOnComposers } from './composer-control';
 import { defineFeature } from './feature';
-import '../../components/share-availability.css';
 
 export const availabilityText = (url: string) => `View my availability: ${url}`;
 
@@ -12,10 +11,10 @@ export const availabilityText = (url: string) => `View my availability: ${url}`;
  */
 export default defineFeature({
   id: 'share-availability',
-  sites: ['linkedin', 'demo'],
+  sites: ['linkedin', 'talentio', 'outlook', 'gmail', 'demo'],
   run(env) {
     mountOnComposers(env, 'parley-share-availability', (tools) => (
-      <ShareAvailability getRecipient={tools.getRecipient} insert={tools.insert} send={send} format={availabilityText} />
+      <ShareAvailability getRecipient={tools.getRecipient} getRecipientChoices={tools.getRecipientChoices} insert={tools.insert} send={send} format={availabilityText} />
     ));
   },
 });

@@ -113,3 +113,15 @@ export function contactsIn(scopes: readonly Element[]): { emails: string[]; phon
   for (const scope of scopes) walk(scope);
   return { emails: [...emails.values()], phones: [...phones.values()] };
 }
+
+/** Characters a recipient key keeps as they are (the backend's key format); the rest are percent-encoded. */
+const KEY_CHAR = /[\p{L}\p{N}_.~@+=-]/u;
+const percentEncoded = (ch: string) => [...new TextEncoder().encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+
+/**
+ * The recipient key of a person known by their e-mail address, the same on every site: a candidate
+ * written to from Gmail, from Outlook or from the context menu keeps one link.
+ */
+export function emailKey(address: string): string {
+  return `email:${[...address.trim().toLowerCase()].map((ch) => (KEY_CHAR.test(ch) ? ch : percentEncoded(ch))).join('')}`;
+}

@@ -6,7 +6,9 @@ import { page, type CandidateProfile, type Composer, type ProfileAnchor, type Re
 // talent.io's recruiter app (React, CSS-module class names such as `CandidateHeader_name__x7Kp2` whose
 // suffix changes with every release). Candidates are identified by the numeric id in their URL; contact
 // details are shown only once the candidate has accepted the recruiter's contact request, which is also
-// what the workspace's "export only after consent" policy waits for.
+// what the workspace's "export only after consent" policy waits for. Recruiters write to candidates from the
+// messaging view and from a candidate's conversation tab in a position's pipeline (company messaging); both
+// are a form (contenteditable or textarea + Send) below a message log, under a header naming the candidate.
 
 /** Named selectors, each list in order of preference. Class names carry the month they were seen. */
 export const selectors = {
@@ -68,24 +70,40 @@ const HOSTS = new Set(['app.talent.io', 'www.talent.io']);
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * The app's path without its `/recruiter` prefix, or undefined outside the recruiter app. `www.talent.io`
- * serves the recruiter app under `/recruiter/` only (the rest is the public site and the candidates' side);
- * `app.talent.io` is the app throughout.
+ * The app's path without its `/recruiter` (or, on `app.talent.io`, `/company`) prefix, or undefined
+ * outside the recruiter app. `www.talent.io` serves the recruiter app under `/recruiter/` only (the rest is
+ * the public site and the candidates' side); `app.talent.io` is the app throughout.
  */
 function appPath(url: URL): string | undefined {
   if (url.protocol !== 'https:' || !HOSTS.has(url.hostname)) return undefined;
-  const recruiter = /^\/recruiter(?=\/|$)/.exec(url.pathname);
-  if (recruiter) return url.pathname.slice(recruiter[0].length) || '/';
+  const prefix = (url.hostname === 'app.talent.io' ? /^\/(?:recruiter|company)(?=\/|$)/ : /^\/recruiter(?=\/|$)/).exec(url.pathname);
+  if (prefix) return url.pathname.slice(prefix[0].length) || '/';
   return url.hostname === 'app.talent.io' ? url.pathname : undefined;
 }
 
-/** The candidate a talent.io URL points at: `/candidates/<id>` (also under a position) or `?candidate=<id>`. */
-export function candidateIdFrom(url: URL): string | undefined {
+/** `/candidates/<id>`, also under a position, and `…/messages` after it for the conversation with them. */
+const CANDIDATE_PATH = /^(?:\/positions\/[^/]+)?\/candidates\/([^/]+)(\/messages)?\/?$/;
+
+function candidatePath(url: URL): { id: string; conversation: boolean } | undefined {
   const path = appPath(url);
-  if (path === undefined) return undefined;
-  const fromPath = /^(?:\/positions\/[^/]+)?\/candidates\/([^/]+)\/?$/.exec(path)?.[1];
-  const id = fromPath ?? url.searchParams.get('candidate') ?? undefined;
+  const match = path === undefined ? null : CANDIDATE_PATH.exec(path);
+  const id = match?.[1];
+  return id && ID.test(id) ? { id, conversation: match[2] !== undefined } : undefined;
+}
+
+/** The candidate a talent.io profile URL points at: `/candidates/<id>` (also under a position) or `?candidate=<id>`. */
+export function candidateIdFrom(url: URL): string | undefined {
+  if (appPath(url) === undefined) return undefined;
+  const fromPath = candidatePath(url);
+  if (fromPath) return fromPath.conversation ? undefined : fromPath.id;
+  const id = url.searchParams.get('candidate') ?? undefined;
   return id && ID.test(id) ? id : undefined;
+}
+
+/** The candidate of a conversation URL: `/candidates/<id>/messages`, also under a position. */
+export function conversationCandidateIdFrom(url: URL): string | undefined {
+  const fromPath = candidatePath(url);
+  return fromPath?.conversation ? fromPath.id : undefined;
 }
 
 /** The position a talent.io URL is in: `/positions/<id>/…` or `?position=<id>`. */
@@ -103,6 +121,7 @@ export const talentioPages = {
       'https://app.talent.io/recruiter/dashboard',
       'https://www.talent.io/recruiter/positions',
       'https://app.talent.io/positions/9182/pipeline',
+      'https://app.talent.io/company/positions/9182/pipeline',
     ],
     (url) => appPath(url) !== undefined,
   ),
@@ -115,6 +134,15 @@ export const talentioPages = {
       'https://app.talent.io/recruiter/positions/9182/pipeline?candidate=48213',
     ],
     (url) => candidateIdFrom(url) !== undefined,
+  ),
+  /** The conversation with one candidate: in a position's pipeline (company messaging) or on its own. */
+  conversation: page(
+    [
+      'https://app.talent.io/company/positions/9182/candidates/48213/messages',
+      'https://app.talent.io/recruiter/positions/9182/candidates/48213/messages',
+      'https://www.talent.io/recruiter/candidates/48213/messages?from=pipeline',
+    ],
+    (url) => conversationCandidateIdFrom(url) !== undefined,
   ),
   /** The messaging view: the conversation list and one open conversation. */
   messages: page(
@@ -132,10 +160,11 @@ function candidate(id: string): { key: string; profileUrl: string } {
   return { key: `talentio:candidate:${id}`, profileUrl: `https://www.talent.io/recruiter/candidates/${encodeURIComponent(id)}` };
 }
 
-/** The candidate a link on the page points at. */
+/** The candidate a link on the page points at: their profile, or the conversation with them. */
 function candidateIdOfLink(a: Element, pageUrl: URL): string | undefined {
   try {
-    return candidateIdFrom(new URL(a.getAttribute('href') ?? '', pageUrl));
+    const url = new URL(a.getAttribute('href') ?? '', pageUrl);
+    return candidateIdFrom(url) ?? conversationCandidateIdFrom(url);
   } catch {
     return undefined;
   }
@@ -325,8 +354,9 @@ export function findComposers(root: ParentNode): Composer[] {
 }
 
 /**
- * The candidate a conversation is with: the one candidate its header links to, or, for a composer on the
- * candidate's own profile page, the candidate of the URL. Conversation ids are not candidate ids.
+ * The candidate a conversation is with: the one candidate its header links to, or, for a composer filling
+ * the page, the candidate of the URL (their profile, or the conversation with them in a position's
+ * pipeline). Conversation ids (`/messages/conv_…`) are not candidate ids.
  */
 export function recipientFor(composer: Composer, url: URL): Recipient | undefined {
   const form = composer.editor.closest('form');
@@ -338,7 +368,8 @@ export function recipientFor(composer: Composer, url: URL): Recipient | undefine
     if (id) ids.add(id);
   }
   const pageLevel = !isShadowRoot(composer.root.getRootNode()) && !composer.root.closest(any(selectors.overlay));
-  const id = ids.size === 1 ? [...ids][0] : ids.size === 0 && pageLevel ? candidateIdFrom(url) : undefined;
+  const fromUrl = pageLevel ? (candidateIdFrom(url) ?? conversationCandidateIdFrom(url)) : undefined;
+  const id = ids.size === 1 ? [...ids][0] : ids.size === 0 ? fromUrl : undefined;
   if (!id) return undefined;
   const heading = [...composer.root.querySelectorAll(any(selectors.heading))].find(outside);
   const name = heading ? visibleText(heading) : '';
@@ -350,7 +381,12 @@ export const talentio: SiteAdapter = {
   id: 'talentio',
   name: 'talent.io',
   examples: {
-    matching: [...talentioPages.app.examples, ...talentioPages.profile.examples, ...talentioPages.messages.examples],
+    matching: [
+      ...talentioPages.app.examples,
+      ...talentioPages.profile.examples,
+      ...talentioPages.conversation.examples,
+      ...talentioPages.messages.examples,
+    ],
   },
   matches: (url) => talentioPages.app.test(url),
   findComposers,

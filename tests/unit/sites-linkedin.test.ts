@@ -309,7 +309,7 @@ describe('URL predicates (CONVENTIONS 3, 15)', () => {
       'https://www.linkedin.com.evil.example/messaging/',
       'https://evil-linkedin.com/feed/',
       'http://www.linkedin.com/feed/',
-      'https://mail.google.com/mail/u/0/',
+      'https://mail.google.com.evil.example/mail/u/0/',
       'http://localhost:8787/messaging',
       'http://example.com/demo/messaging',
     ]) {
