@@ -35,6 +35,18 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // Debian's Firefox ESR with the built .output/firefox-mv3, driven over WebDriver BiDi. It needs
+        // the build, so `npm test` runs it after `npm run build` (npm run test:firefox), not with the others.
+        test: {
+          name: 'firefox',
+          include: ['tests/firefox/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

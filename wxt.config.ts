@@ -1,9 +1,9 @@
 import { defineConfig } from 'wxt';
 import { OPTIONAL_HOSTS } from './lib/sites/optional';
 
-// Firefox: 128 ESR and later. The content scripts use AbortSignal.any (Firefox 124), and only from
-// Firefox 127 does a Manifest V3 add-on get its host permissions (the content scripts' sites) at
-// install; before that Parley stays off on LinkedIn until the user allows it by hand.
+// Firefox: 128 ESR and later. optional_host_permissions (Gmail, Outlook) needs Firefox 128 (web-ext
+// lint says so for anything lower), the content scripts use AbortSignal.any (124), and only from 127
+// does a Manifest V3 add-on get its host permissions (the content scripts' sites) at install.
 const gecko = {
   id: 'parley@parley.localhost',
   strict_min_version: '128.0',

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# What the tests need from Debian: Chromium at /usr/bin/chromium (never a downloaded browser) for the
-# browser tests, and Radicale, the real CalDAV server the CalDAV provider is tested against.
+# What the tests need from Debian: Chromium at /usr/bin/chromium and Firefox ESR at /usr/bin/firefox-esr
+# (never a downloaded browser) for the browser tests, and Radicale, the real CalDAV server the CalDAV
+# provider is tested against.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
 /usr/bin/python3 -c 'import radicale' 2>/dev/null || missing+=(radicale)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
