@@ -172,8 +172,8 @@ export function bookingRoutes(deps: Deps) {
     } catch (err) {
       if (err instanceof SlotTakenError) {
         const { slots } = await slotsFor(deps, ctx, parsed.data.timeZone);
-        if (json) return c.json({ ...errorBody('That time was just taken. Please pick another time.'), slots: slots.map((s) => ({ start: new Date(s.start).toISOString(), end: new Date(s.end).toISOString() })) }, 409);
-        return renderSlots(c, ctx, 'book', banner('error', 'That time was just taken. Here are the times still free.'), parsed.data.timeZone);
+        if (json) return c.json({ ...errorBody(err.message), slots: slots.map((s) => ({ start: new Date(s.start).toISOString(), end: new Date(s.end).toISOString() })) }, 409);
+        return renderSlots(c, ctx, 'book', banner('error', `${err.message.replace(/ Please pick.*$/, '')} Here are the times still free.`), parsed.data.timeZone);
       }
       if (err instanceof LinkClosedError) return json ? c.json(errorBody('This link was already used to book an interview.'), 409) : c.redirect(`/b/${token}`, 303);
       throw err;
@@ -194,8 +194,11 @@ export function bookingRoutes(deps: Deps) {
       return c.redirect(`/b/${token}?rescheduled=1&tz=${encodeURIComponent(parsed.data.timeZone)}`, 303);
     } catch (err) {
       if (err instanceof SlotTakenError) {
-        if (json) return c.json(errorBody('That time was just taken. Please pick another time.'), 409);
-        return renderSlots(c, ctx, 'reschedule', banner('error', 'That time was just taken. Here are the times still free.'), parsed.data.timeZone);
+        if (json) {
+          const { slots } = await slotsFor(deps, ctx, parsed.data.timeZone, ctx.booking?.id);
+          return c.json({ ...errorBody(err.message), slots: slots.map((s) => ({ start: new Date(s.start).toISOString(), end: new Date(s.end).toISOString() })) }, 409);
+        }
+        return renderSlots(c, ctx, 'reschedule', banner('error', `${err.message.replace(/ Please pick.*$/, '')} Here are the times still free.`), parsed.data.timeZone);
       }
       if (err instanceof LinkClosedError) {
         const text = err.status === 'started' ? 'This interview has already started and can no longer be moved.' : 'There is no booked interview to move.';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { freeSlots, isSlotFree, type AvailabilityRules, type Interval } from '../../lib/availability/index.js';
+import { freeSlots, isSlotFree, type AvailabilityRules, type FreeSlotsInput, type Interval } from '../../lib/availability/index.js';
 import { normalisedPhone, noteText, type BookingForm } from '../../lib/booking-form.js';
 import type { SchedulerSettings } from '../../lib/schemas.js';
 import { PG, pgErrorCode, type Sql } from '../db.js';
@@ -50,6 +50,22 @@ export class SlotTakenError extends Error {
     super('That time was just taken. Please pick another time.');
   }
 }
+/** A start the link never offered (off the grid, outside the hours): refused, with the fresh times. */
+export class NotOfferedError extends SlotTakenError {
+  constructor() {
+    super();
+    this.message = 'That time is not one of the offered times. Please pick a time from the list.';
+  }
+}
+
+/** Whether `start` is one of the starts `freeSlots` offers for this input (the booking page's list). */
+function isOffered(input: FreeSlotsInput, start: number): boolean {
+  const day = 86_400_000;
+  // Only the slots around `start` matter; the daily limit still sees every booking passed in.
+  const slots = freeSlots({ ...input, from: Math.max(input.from, start - day), to: Math.min(input.to, start + 2 * day) });
+  return slots.some((s) => s.start === start) && start >= input.from && start < input.to;
+}
+
 export class LinkClosedError extends Error {
   constructor(readonly status: InvitationRow['status'] | 'started') {
     super(`This link can no longer be used to book (${status})`);
@@ -146,6 +162,7 @@ async function commitSlot(
   deps: Deps,
   ctx: InvitationContext,
   start: number,
+  viewerTimeZone: string,
   write: (tx: Sql, slot: Interval) => Promise<BookingRow>,
   exceptBookingId?: string,
 ): Promise<BookingRow> {
@@ -162,11 +179,13 @@ async function commitSlot(
     return await deps.db.transaction(async (tx) => {
       await tx.query(`select id from recruiters where id = $1 for update`, [ctx.recruiter.id]);
       const bookings = await confirmedBookings(tx, ctx.recruiter.id, window, exceptBookingId);
-      const ok = isSlotFree(
-        { rules: rulesFrom(ctx.settings, ctx.invitation.duration_minutes), busy, bookings, now: deps.clock() },
-        slot,
-      );
-      if (!ok) throw new SlotTakenError();
+      const now = deps.clock();
+      const rules = rulesFrom(ctx.settings, ctx.invitation.duration_minutes);
+      if (!isSlotFree({ rules, busy, bookings, now }, slot)) throw new SlotTakenError();
+      // Only a time the same link would offer now, on the grid of the zone the candidate picked in.
+      if (!isOffered({ rules, busy, bookings, now, from: now, to: now + (ctx.settings.horizonDays + 2) * DAY, viewerTimeZone }, slot.start)) {
+        throw new NotOfferedError();
+      }
       return write(tx, slot);
     });
   } catch (err) {
@@ -197,7 +216,7 @@ export async function book(deps: Deps, ctx: InvitationContext, form: BookingForm
   if (ctx.status !== 'created' && ctx.status !== 'opened') throw new LinkClosedError(ctx.status);
   if (panelOf(ctx)) return bookPanel(deps, ctx, form);
   const start = Date.parse(form.start);
-  return commitSlot(deps, ctx, start, async (tx, slot) => {
+  return commitSlot(deps, ctx, start, form.timeZone, async (tx, slot) => {
     const [inv] = await tx.query<{ status: string }>(`select status from invitations where id = $1 for update`, [ctx.invitation.id]);
     if (inv?.status !== 'created' && inv?.status !== 'opened') throw new LinkClosedError('booked');
     const [row] = await tx.query<BookingRow>(
@@ -227,6 +246,7 @@ export async function reschedule(deps: Deps, ctx: InvitationContext, startIso: s
     deps,
     ctx,
     Date.parse(startIso),
+    viewerTimeZone ?? current.candidate_time_zone,
     async (tx, slot) => {
       const [row] = await tx.query<BookingRow>(
         `update bookings set starts_at = $2, ends_at = $3, sequence = sequence + 1, updated_at = now()
