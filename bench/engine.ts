@@ -12,6 +12,9 @@ export interface BenchResult {
   p95_ms: number;
   runs: number;
   budget_ms?: number;
+  /** A size rather than a time (a built bundle): the ms fields are then 0. */
+  value_kib?: number;
+  budget_kib?: number;
 }
 
 const MIN = 60_000;

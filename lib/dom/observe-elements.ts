@@ -1,3 +1,5 @@
+import { onPageMutations, type MutationBatch } from './page-mutations';
+
 export interface ObserveOptions {
   /**
    * Elements that may receive an open shadow root after they are inserted (e.g. LinkedIn's
@@ -37,8 +39,9 @@ export function openShadowRootsIn(root: ParentNode): ShadowRoot[] {
  *
  * `find` gets `root`, then each batch's newly added elements and newly found shadow roots; it should
  * consider the element it is given as well as its descendants. Mutations are batched per microtask and
- * only added subtrees are searched, so the cost follows what the page changes, not its size. Open shadow
- * roots below `root`, including those attached later, get their own MutationObserver.
+ * only added subtrees are searched, so the cost follows what the page changes, not its size. No observer
+ * of its own: it listens to the tree's shared one (page-mutations.ts), and to that of each open shadow root
+ * below `root`, including those attached later, for as long as the shadow root's host is in the page.
  */
 export function observeElements(
   root: Document | ShadowRoot,
@@ -50,7 +53,7 @@ export function observeElements(
   if (signal.aborted) return;
 
   const seen = new Map<HTMLElement, AbortController>();
-  const observers = new Map<Document | ShadowRoot, MutationObserver>();
+  const watched = new Map<Document | ShadowRoot, AbortController>();
   const pendingHosts = new Map<Element, number>(); // host → give up after this time
   let added = new Set<Node>();
   let removed = false;
@@ -67,11 +70,15 @@ export function observeElements(
     }
   };
 
+  const listen = (tree: Document | ShadowRoot) => {
+    const controller = new AbortController();
+    watched.set(tree, controller);
+    onPageMutations(tree, onBatch, controller.signal);
+  };
+
   const watch = (shadow: ShadowRoot) => {
-    if (observers.has(shadow)) return;
-    const observer = new MutationObserver(onMutations);
-    observer.observe(shadow, { childList: true, subtree: true });
-    observers.set(shadow, observer);
+    if (watched.has(shadow)) return;
+    listen(shadow);
     discover(shadow);
     report(shadow);
   };
@@ -110,10 +117,10 @@ export function observeElements(
         controller.abort();
       }
     }
-    for (const [scope, observer] of observers) {
+    for (const [scope, controller] of watched) {
       if (scope !== root && 'host' in scope && !scope.host.isConnected) {
-        observer.disconnect();
-        observers.delete(scope);
+        controller.abort();
+        watched.delete(scope);
       }
     }
   };
@@ -140,20 +147,17 @@ export function observeElements(
     checkHosts();
   };
 
-  function onMutations(records: MutationRecord[]) {
-    for (const record of records) {
-      for (const node of record.addedNodes) if (node.nodeType === 1) added.add(node);
-      if (!removed) for (const node of record.removedNodes) if (node.nodeType === 1) removed = true;
-    }
+  // Batches of several trees (the document, shadow roots) that arrive together are searched together.
+  function onBatch(batch: MutationBatch) {
+    for (const el of batch.added) added.add(el);
+    if (batch.removed) removed = true;
     if ((added.size > 0 || removed) && !scheduled) {
       scheduled = true;
       queueMicrotask(flush);
     }
   }
 
-  const rootObserver = new MutationObserver(onMutations);
-  rootObserver.observe(root, { childList: true, subtree: true });
-  observers.set(root, rootObserver);
+  listen(root);
   discover(root);
   report(root);
   checkHosts();
@@ -161,8 +165,8 @@ export function observeElements(
   signal.addEventListener(
     'abort',
     () => {
-      for (const observer of observers.values()) observer.disconnect();
-      observers.clear();
+      for (const controller of watched.values()) controller.abort();
+      watched.clear();
       if (timer !== undefined) clearTimeout(timer);
       pendingHosts.clear();
       for (const controller of seen.values()) controller.abort();

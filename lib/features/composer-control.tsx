@@ -4,6 +4,7 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { PARLEY_CSS } from './styles';
 import { observeElements } from '../dom/observe-elements';
+import { onPageMutations } from '../dom/page-mutations';
 import { insertAtCaret, rememberCaret } from '../dom/insert-text';
 import type { Composer, Recipient, SiteAdapter } from '../sites';
 
@@ -70,27 +71,20 @@ async function keepControl(
   let ui = await create();
   if (signal.aborted) return;
   ui.mount();
-  let pending = false;
-  const check = () => {
-    pending = false;
-    if (signal.aborted || ui.shadowHost.isConnected) return;
+  let replacing = false;
+  // Our host only goes when an element leaves its tree (it, or something around it): look then.
+  onPageMutations(composer.root.getRootNode() as Document | ShadowRoot, (batch) => {
+    if (!batch.removed || replacing || signal.aborted || ui.shadowHost.isConnected) return;
     if (!composer.mountAfter.isConnected) return; // the composer itself is gone; its signal will fire
     ui.remove();
+    // Creating is async: re-renders meanwhile must not start a second control.
+    replacing = true;
     void create().then((fresh) => {
+      replacing = false;
       if (signal.aborted) return;
       ui = fresh;
       ui.mount();
     });
-  };
-  const observer = new MutationObserver(() => {
-    if (!pending) {
-      pending = true;
-      queueMicrotask(check);
-    }
-  });
-  observer.observe(composer.root, { childList: true, subtree: true });
-  signal.addEventListener('abort', () => {
-    observer.disconnect();
-    ui.remove();
-  }, { once: true });
+  }, signal);
+  signal.addEventListener('abort', () => ui.remove(), { once: true });
 }

@@ -1,6 +1,7 @@
 import { createRoot, type Root } from 'react-dom/client';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { PARLEY_CSS } from './styles';
+import { onPageMutations } from '../dom/page-mutations';
 import { ExportToAts } from '../../components/ExportToAts';
 import { send } from '../messaging';
 import { defineFeature } from './feature';
@@ -59,15 +60,14 @@ export default defineFeature({
       clearTimeout(timer);
       timer = setTimeout(() => void check(), 250);
     };
-    const observer = new MutationObserver((records) => {
+    onPageMutations(document, (batch) => {
+      if (!batch.touches(document.body)) return;
       // Our own shadow host changing is no reason to look again.
-      if (records.every((r) => [...r.addedNodes, ...r.removedNodes].every((n) => n === current?.ui.shadowHost))) return;
+      if (batch.records.every((r) => [...r.addedNodes, ...r.removedNodes].every((n) => n === current?.ui.shadowHost))) return;
       soon();
-    });
-    observer.observe(document.body, { childList: true, subtree: true });
+    }, signal);
     ctx.addEventListener(window, 'wxt:locationchange', soon);
     signal.addEventListener('abort', () => {
-      observer.disconnect();
       clearTimeout(timer);
       current?.ui.remove();
     }, { once: true });

@@ -1,6 +1,7 @@
 import { createRoot, type Root } from 'react-dom/client';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { PARLEY_CSS } from './styles';
+import { onPageMutations } from '../dom/page-mutations';
 import { InAtsBadge } from '../../components/ExportToAts';
 import { send } from '../messaging';
 import type { AtsId } from '../names';
@@ -50,13 +51,12 @@ export default defineFeature({
     };
 
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const observer = new MutationObserver(() => {
+    onPageMutations(document, (batch) => {
+      if (!batch.touches(document.body)) return;
       clearTimeout(timer);
       timer = setTimeout(() => void scan(), 200);
-    });
-    observer.observe(document.body, { childList: true, subtree: true });
+    }, signal);
     signal.addEventListener('abort', () => {
-      observer.disconnect();
       clearTimeout(timer);
       for (const ui of mounted) ui.remove();
     }, { once: true });

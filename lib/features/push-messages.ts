@@ -1,4 +1,5 @@
 import { observeElements } from '../dom/observe-elements';
+import { onPageMutations } from '../dom/page-mutations';
 import { send } from '../messaging';
 import { threadMessages } from '../sites/messages';
 import { defineFeature } from './feature';
@@ -32,15 +33,13 @@ export default defineFeature({
           })),
         });
       };
-      const observer = new MutationObserver(() => {
+      // The thread grows inside the composer's root: wait for it to settle, then look.
+      onPageMutations(composer.root.getRootNode() as Document | ShadowRoot, (batch) => {
+        if (!batch.touches(composer.root)) return;
         clearTimeout(timer);
         timer = setTimeout(push, 1500);
-      });
-      observer.observe(composer.root, { childList: true, subtree: true });
-      elementSignal.addEventListener('abort', () => {
-        observer.disconnect();
-        clearTimeout(timer);
-      }, { once: true });
+      }, elementSignal);
+      elementSignal.addEventListener('abort', () => clearTimeout(timer), { once: true });
       timer = setTimeout(push, 1500);
     };
     observeElements(document, (root) => adapter.findComposers(root).map((c) => c.editor), (el, s) => watch(el, AbortSignal.any([signal, s])), signal, {

@@ -45,4 +45,11 @@ describe('conventions', () => {
     expect(versions.length).toBeGreaterThan(0);
     for (const v of versions) expect(() => statSync(`tests/fixtures/dexie/v${v}.json`), `fixture for version ${v}`).not.toThrow();
   });
+
+  it('keeps one MutationObserver per tree: no `new MutationObserver` outside lib/dom', () => {
+    // CONVENTIONS 4: features listen to the shared hub (lib/dom/page-mutations.ts) instead.
+    const extensionCode = [...files('lib'), ...files('components'), ...files('entrypoints')].filter((f) => !f.startsWith(path.join('lib', 'dom') + path.sep));
+    const offenders = extensionCode.filter((f) => /\bnew\s+MutationObserver\b/.test(readFileSync(f, 'utf8')));
+    expect(offenders).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { observeElements } from '../../lib/dom/observe-elements';
+import { onPageMutations, type MutationBatch } from '../../lib/dom/page-mutations';
 import { linkedin } from '../../lib/sites/linkedin';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'linkedin');
@@ -178,5 +179,114 @@ describe('observeElements', () => {
     const onElement = vi.fn();
     observeElements(document, findEditors, onElement, AbortSignal.abort());
     expect(onElement).not.toHaveBeenCalled();
+  });
+});
+
+/** Counts what is done with MutationObservers from now on, through a wrapped constructor. */
+function countObservers() {
+  const Original = globalThis.MutationObserver;
+  const log = { created: 0, observed: [] as Node[], disconnected: 0 };
+  class Counting extends Original {
+    constructor(callback: MutationCallback) {
+      super(callback);
+      log.created++;
+    }
+    override observe(target: Node, options?: MutationObserverInit) {
+      log.observed.push(target);
+      super.observe(target, options);
+    }
+    override disconnect() {
+      log.disconnected++;
+      super.disconnect();
+    }
+  }
+  vi.stubGlobal('MutationObserver', Counting);
+  return log;
+}
+
+describe('one MutationObserver per tree', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('shares one observer of the document between every subscription, and disconnects it with the last', async () => {
+    fixture('overlay-bubbles.html');
+    const log = countObservers();
+    const features = Array.from({ length: 5 }, () => start());
+    const batches: MutationBatch[] = [];
+    const listener = new AbortController();
+    onPageMutations(document, (b) => batches.push(b), listener.signal);
+    expect(log.created).toBe(1);
+    expect(log.observed).toEqual([document]);
+
+    // Every subscription still works through the shared observer.
+    const overlay = document.getElementById('msg-overlay') as HTMLElement;
+    const third = (overlay.querySelector('.msg-overlay-conversation-bubble') as HTMLElement).cloneNode(true) as HTMLElement;
+    overlay.append(third);
+    await settle();
+    for (const { calls } of features) expect(calls).toHaveLength(3);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.added).toEqual([third]);
+    expect(batches[0]?.touches(overlay)).toBe(true);
+    expect(batches[0]?.touches(document.querySelector('main') as Node)).toBe(false);
+
+    for (const { main } of features) main.abort();
+    expect(log.disconnected).toBe(0);
+    listener.abort();
+    expect(log.disconnected).toBe(1);
+    expect(log.created).toBe(1);
+
+    // Nobody listens: nothing is delivered; the next subscriber gets a fresh observer.
+    overlay.append(document.createElement('div'));
+    await settle();
+    expect(batches).toHaveLength(1);
+    running = start().main;
+    expect(log.created).toBe(2);
+  });
+
+  it('adds one observer per open shadow root, shared too, and lets go of it when its host leaves', async () => {
+    fixture('interop-outlet.html');
+    const host = document.getElementById('interop-outlet') as HTMLElement;
+    const template = document.getElementById('interop-outlet-content') as HTMLTemplateElement;
+    const shadow = host.attachShadow({ mode: 'open' });
+    shadow.append(template.content.cloneNode(true));
+    const log = countObservers();
+
+    const first = start({ shadowHosts: linkedin.shadowHosts });
+    const second = start({ shadowHosts: linkedin.shadowHosts });
+    running = first.main;
+    expect(first.calls).toHaveLength(1);
+    expect(second.calls).toHaveLength(1);
+    expect(log.created).toBe(2);
+    expect(log.observed).toEqual([document, shadow]);
+
+    host.remove();
+    await settle();
+    expect(log.disconnected).toBe(1); // the shadow root's; the document's stays for the two features
+    second.main.abort();
+    first.main.abort();
+    expect(log.disconnected).toBe(2);
+  });
+
+  it('keeps handing batches to the other listeners when one throws, and reports the error', async () => {
+    const controller = new AbortController();
+    running = controller;
+    const seen: number[] = [];
+    const errors: unknown[] = [];
+    const onError = (event: ErrorEvent) => errors.push(event.error);
+    onPageMutations(document, () => {
+      throw new Error('a feature’s bug');
+    }, controller.signal);
+    onPageMutations(document, (b) => seen.push(b.records.length), controller.signal);
+    const swallow = (err: unknown) => errors.push(err);
+    process.on('uncaughtException', swallow);
+    window.addEventListener('error', onError);
+    try {
+      document.body.append(document.createElement('p'));
+      await settle();
+    } finally {
+      process.off('uncaughtException', swallow);
+      window.removeEventListener('error', onError);
+    }
+    expect(seen).toEqual([1]);
+    expect(errors.length).toBeGreaterThan(0); // still reported, outside the hub
   });
 });
