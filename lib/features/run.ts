@@ -13,9 +13,14 @@ export function runFeatures(ctx: ContentScriptContext, adapter: SiteAdapter): vo
   const update = (url: URL) => {
     const wanted = adapter.matches(url);
     if (wanted && !running) {
-      running = new AbortController();
+      const { signal } = (running = new AbortController());
+      // Each feature starts in a task of its own, so that a busy page (a 100-thread inbox) never sees
+      // one long task made of every feature's first scan and render.
       for (const feature of features) {
-        if (feature.sites.includes(adapter.id)) feature.run({ ctx, adapter, signal: running.signal });
+        if (!feature.sites.includes(adapter.id)) continue;
+        setTimeout(() => {
+          if (!signal.aborted) feature.run({ ctx, adapter, signal });
+        }, 0);
       }
     } else if (!wanted && running) {
       running.abort();
