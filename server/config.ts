@@ -11,6 +11,12 @@ const EnvSchema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
     .optional(),
+  // Keys that open values sealed before a rotation (npm run rotate-key), comma-separated.
+  PARLEY_PREVIOUS_KEYS: z
+    .string()
+    .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
+    .refine((keys) => keys.every((k) => Buffer.from(k, 'base64').length === 32), 'must be 32-byte keys, base64-encoded, separated by commas')
+    .optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().default('Parley <no-reply@parley.localhost>'),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
@@ -53,6 +59,8 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   secretKey?: string;
+  /** Keys from before a rotation: they still open values, never seal new ones. */
+  previousKeys: string[];
   smtpUrl?: string;
   mailFrom: string;
   sessionTtlDays: number;
@@ -81,6 +89,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     secretKey: e.PARLEY_SECRET_KEY,
+    previousKeys: e.PARLEY_PREVIOUS_KEYS ?? [],
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     sessionTtlDays: e.SESSION_TTL_DAYS,

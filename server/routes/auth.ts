@@ -1,16 +1,15 @@
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { rateLimiter } from 'hono-rate-limiter';
 import { defaultSettings, LoginSchema, RegisterSchema } from '../../lib/schemas.js';
 import { PG, pgErrorCode } from '../db.js';
 import type { AppEnv, AuthedRecruiter, Deps } from '../deps.js';
-import { UserError, validate } from '../http.js';
+import { sessionGuard, UserError, validate } from '../http.js';
+import { clientIp, emailInBody, LIMITS, rateLimit, waitText } from '../rate-limit.js';
 import { hashPassword, hashToken, newToken, verifyPassword } from '../secrets.js';
-import { clientKey } from './client-key.js';
 
 /** Bearer-token sessions; the token is stored hashed and expires after SESSION_TTL_DAYS. */
 export function requireRecruiter(deps: Deps) {
-  return createMiddleware<AppEnv>(async (c, next) => {
+  return sessionGuard(createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const token = /^Bearer ([A-Za-z0-9_-]{32})$/.exec(header)?.[1];
     if (!token) throw new UserError(401, 'Please sign in to Parley first');
@@ -22,7 +21,7 @@ export function requireRecruiter(deps: Deps) {
     if (!row) throw new UserError(401, 'Your Parley session has expired. Please sign in again.');
     c.set('recruiter', row);
     await next();
-  });
+  }));
 }
 
 export function authRoutes(deps: Deps) {
@@ -35,11 +34,14 @@ export function authRoutes(deps: Deps) {
     return { token, recruiter };
   }
 
-  const limit = rateLimiter<AppEnv>({ windowMs: 60_000, limit: 20, keyGenerator: clientKey, standardHeaders: 'draft-6',
-    handler: () => { throw new UserError(429, 'Too many attempts. Please wait a minute and try again.'); } });
+  // In Postgres, so the limits hold across processes: wrong passwords and refused sign-ups per
+  // address, every attempt per client address.
+  const tooMany = (seconds: number) => `Too many attempts. Please wait ${waitText(seconds)} and try again.`;
+  const signUpLimit = rateLimit(deps, [[LIMITS.signUpPerAddress, emailInBody], [LIMITS.authPerIp, clientIp]], { as: 'json', message: tooMany });
+  const signInLimit = rateLimit(deps, [[LIMITS.signInPerAddress, emailInBody], [LIMITS.authPerIp, clientIp]], { as: 'json', message: tooMany });
 
   return new Hono<AppEnv>()
-    .post('/register', limit, validate('json', RegisterSchema), async (c) => {
+    .post('/register', signUpLimit, validate('json', RegisterSchema), async (c) => {
       const input = c.req.valid('json');
       const passwordHash = await hashPassword(input.password);
       try {
@@ -68,7 +70,7 @@ export function authRoutes(deps: Deps) {
         throw err;
       }
     })
-    .post('/login', limit, validate('json', LoginSchema), async (c) => {
+    .post('/login', signInLimit, validate('json', LoginSchema), async (c) => {
       const { email, password } = c.req.valid('json');
       const [row] = await db.query<AuthedRecruiter & { password_hash: string }>(
         `select id, email, name, password_hash from recruiters where email = $1`,

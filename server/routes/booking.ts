@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
-import { rateLimiter } from 'hono-rate-limiter';
 import { z } from 'zod';
 import { DateTime } from 'luxon';
 import { BookingFormSchema } from '../../lib/booking-form.js';
@@ -9,16 +8,16 @@ import { buildIcs } from '../../lib/ics.js';
 import { VIDEO_PROVIDER_NAMES } from '../../lib/schemas.js';
 import { CANDIDATE_VIDEO_TROUBLE, videoFor } from '../video.js';
 import type { AppEnv, Deps } from '../deps.js';
-import { errorBody, zodFields } from '../http.js';
+import { errorBody, readForm, readJson, zodFields } from '../http.js';
 import { banner, type Html } from '../pages/layout.js';
 import {
-  bookingPage, confirmationPage, confirmPage, isListedZone, messagePage, rescheduleConfirmPage, type BookedSession, type ConfirmValues,
+  bookingPage, confirmationPage, confirmPage, countryOfZone, isListedZone, messagePage, PHONE_COUNTRIES, rescheduleConfirmPage, type BookedSession, type ConfirmValues,
 } from '../pages/booking.js';
 import {
   book, cancel, LinkClosedError, loadInvitationContext, markOpened, reschedule, SlotTakenError, slotsFor, type InvitationContext,
 } from '../services/bookings.js';
 import { TOKEN_PATTERN } from '../secrets.js';
-import { clientKey } from './client-key.js';
+import { clientIp, LIMITS, rateLimit } from '../rate-limit.js';
 
 type C = Context<AppEnv & { Variables: { secureHeadersNonce?: string } }>;
 
@@ -32,8 +31,12 @@ const wantsJson = (c: C) => (c.req.header('content-type') ?? '').includes('appli
 export function bookingRoutes(deps: Deps) {
   const { clock } = deps;
   const app = new Hono<AppEnv>();
-  app.use('*', rateLimiter({ windowMs: 60_000, limit: 300, keyGenerator: clientKey,
-    handler: (c) => c.text('Too many requests. Please wait a minute and try again.', 429) }));
+  // Counted in Postgres, so the limits hold across processes: every request per client address, and
+  // booking, moving and cancelling per link and per address.
+  const linkToken = (c: Context) => { const t = c.req.param('token'); return t && TOKEN_PATTERN.test(t) ? t : undefined; };
+  app.use('*', rateLimit(deps, [[LIMITS.bookingPerIp, clientIp]]));
+  app.on('POST', ['/:token/book', '/:token/reschedule', '/:token/cancel'],
+    rateLimit(deps, [[LIMITS.bookingChangesPerToken, linkToken], [LIMITS.bookingChangesPerIp, clientIp]]));
   app.use('*', csrf());
   app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('That request is too large.', 413) }));
 
@@ -138,7 +141,7 @@ export function bookingRoutes(deps: Deps) {
     if (ctx.booking) return renderConfirmation(c, ctx);
     if (ctx.status !== 'created' && ctx.status !== 'opened') return closedPage(c, ctx);
     const values: ConfirmValues = {
-      name: ctx.invitation.recipient_name ?? '', country: guessCountry(c.req.header('accept-language')), phone: '', email: '', note: 'none', customNote: '',
+      name: ctx.invitation.recipient_name ?? '', country: guessCountry(c.req.header('accept-language'), q.data.tz), phone: '', email: '', note: 'none', customNote: '',
     };
     return c.html(confirmPage({ ctx, token: c.req.param('token'), start, timeZone: q.data.tz, values, errors: {} }));
   });
@@ -147,7 +150,7 @@ export function bookingRoutes(deps: Deps) {
     const ctx = await context(c);
     if (ctx instanceof Response) return ctx;
     const json = wantsJson(c);
-    const raw = json ? await c.req.json().catch(() => null) : Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, String(v)]));
+    const raw = json ? await readJson(c) : Object.fromEntries(Object.entries(await readForm(c)).map(([k, v]) => [k, String(v)]));
     if (raw === null || typeof raw !== 'object') return c.json(errorBody('The request body must be a JSON object'), 400);
     const token = c.req.param('token');
     if (ctx.booking) return json ? c.json(errorBody('This link was already used to book an interview.'), 409) : c.redirect(`/b/${token}`, 303);
@@ -186,7 +189,7 @@ export function bookingRoutes(deps: Deps) {
     if (ctx instanceof Response) return ctx;
     const json = wantsJson(c);
     const token = c.req.param('token');
-    const parsed = RescheduleForm.safeParse(json ? await c.req.json().catch(() => ({})) : await c.req.parseBody());
+    const parsed = RescheduleForm.safeParse(json ? await readJson(c) : await readForm(c));
     if (!parsed.success) return json ? c.json(errorBody('Pick a new time from the list', zodFields(parsed.error)), 400) : c.redirect(`/b/${token}?reschedule=1`, 303);
     try {
       const booking = await reschedule(deps, ctx, parsed.data.start, parsed.data.timeZone);
@@ -249,10 +252,22 @@ export function bookingRoutes(deps: Deps) {
   return app;
 }
 
-/** A sensible default for the country-code picker: the region of the browser's language, else US. */
-function guessCountry(acceptLanguage?: string): string {
-  const region = /^[a-z]{2,3}-([A-Z]{2})\b/.exec(acceptLanguage ?? '')?.[1];
-  return region ?? 'US';
+/**
+ * A default for the country-code picker, never a blind +1: the region of the browser's first language
+ * ("de-DE" → DE); when that language names no region ("de"), the country of the candidate's time zone
+ * (Europe/Vienna → AT); else the language's likely region ("ja" → JP). Empty when nothing is known:
+ * the candidate then chooses.
+ */
+export function guessCountry(acceptLanguage: string | undefined, timeZone: string): string {
+  const first = (acceptLanguage ?? '').split(',')[0]!.split(';')[0]!.trim();
+  let locale: Intl.Locale | undefined;
+  try {
+    locale = first && first !== '*' ? new Intl.Locale(first) : undefined;
+  } catch {
+    locale = undefined;
+  }
+  const known = (code: string | undefined) => (code && PHONE_COUNTRIES.has(code) ? code : undefined);
+  return known(locale?.region) ?? known(countryOfZone(timeZone)) ?? known(locale?.maximize().region) ?? '';
 }
 
 /** A booked loop's sessions with who is in each (nothing for a one-to-one). */

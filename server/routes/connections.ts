@@ -125,8 +125,15 @@ export function connectionRoutes(deps: Deps) {
     });
 }
 
+/**
+ * Whose connection it is: an id, or a function making the account, called only once the provider
+ * accepted (so a refused connection leaves nothing behind).
+ */
+type Account = string | (() => Promise<string>);
+const accountId = (account: Account) => (typeof account === 'string' ? account : account());
+
 /** Exchanges an authorization code and stores the connection (the extension's flow and the interviewer page's). */
-export async function connectWithCode(deps: Deps, recruiterId: string, provider: OAuthProvider, input: { code: string; codeVerifier: string; redirectUri: string }) {
+export async function connectWithCode(deps: Deps, account: Account, provider: OAuthProvider, input: { code: string; codeVerifier: string; redirectUri: string }) {
   const { config } = deps;
   const tokens = await exchangeCode(config, provider, input);
   if (!tokens.refresh_token) throw new ConnectFailure(connectError('reauthorize', { cause: 'The provider did not grant lasting access (no refresh token).' }));
@@ -142,16 +149,16 @@ export async function connectWithCode(deps: Deps, recruiterId: string, provider:
     ? googleCalendar({ baseUrl: config.google.calendarUrl, token: fixed, timeoutMs: config.providerTimeoutMs })
     : microsoftCalendar({ baseUrl: config.microsoft.graphUrl, token: fixed, mailbox: email, timeoutMs: config.providerTimeoutMs });
   const calendars = await probe.listCalendars();
-  await saveConnection(deps, recruiterId, {
+  await saveConnection(deps, await accountId(account), {
     provider, accountEmail: email, secret: tokens.refresh_token, accessToken: tokens.access_token,
     ...(tokens.expires_in ? { expiresIn: tokens.expires_in } : {}), scopes: granted,
   }, calendars);
 }
 
 /** Checks a CalDAV account by listing its calendars, and stores the connection. */
-export async function connectCaldav(deps: Deps, recruiterId: string, input: z.infer<typeof CaldavBody>) {
+export async function connectCaldav(deps: Deps, account: Account, input: z.infer<typeof CaldavBody>) {
   const { config } = deps;
   const calendars = await caldavCalendar({ ...input, timeoutMs: config.providerTimeoutMs }).listCalendars();
   if (!calendars.length) throw new ConnectFailure(connectError('no-mailbox', { cause: 'The server has no calendars for this user.' }));
-  await saveConnection(deps, recruiterId, { provider: 'caldav', accountEmail: `${input.username}@${new URL(input.serverUrl).host}`.toLowerCase(), secret: input.password, serverUrl: input.serverUrl, username: input.username }, calendars);
+  await saveConnection(deps, await accountId(account), { provider: 'caldav', accountEmail: `${input.username}@${new URL(input.serverUrl).host}`.toLowerCase(), secret: input.password, serverUrl: input.serverUrl, username: input.username }, calendars);
 }

@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { csrf } from 'hono/csrf';
-import { rateLimiter } from 'hono-rate-limiter';
 import { z } from 'zod';
 import { defaultSettings, SchedulerSettingsSchema, TimeZoneSchema, WEEKDAYS, WEEKDAY_NAMES } from '../../lib/schemas.js';
 import { connectProblemFrom } from '../connections.js';
@@ -13,7 +12,7 @@ import { clientFor, SCOPES, type OAuthProvider } from '../oauth.js';
 import { banner, layout, type Html } from '../pages/layout.js';
 import { messagePage } from '../pages/booking.js';
 import { hashToken, TOKEN_PATTERN } from '../secrets.js';
-import { clientKey } from './client-key.js';
+import { clientIp, LIMITS, rateLimit } from '../rate-limit.js';
 import { CaldavBody, connectCaldav, connectWithCode } from './connections.js';
 import { loadSettings } from './settings.js';
 
@@ -110,7 +109,10 @@ export function interviewerPageRoutes(deps: Deps) {
   const { config } = deps;
   const redirectUri = () => `${config.publicUrl}/i/oauth/callback`;
   const app = new Hono<AppEnv>();
-  app.use('*', rateLimiter({ windowMs: 60_000, limit: 60, keyGenerator: clientKey, handler: (c) => c.text('Too many requests. Please wait a minute and try again.', 429) }));
+  // In Postgres, so the limits hold across processes: per client address, and per link.
+  const inviteToken = (c: Context) => { const t = c.req.param('token'); return t && TOKEN_PATTERN.test(t) ? t : undefined; };
+  app.use('*', rateLimit(deps, [[LIMITS.interviewerPerIp, clientIp]], { as: 'html' }));
+  app.use('/:token/*', rateLimit(deps, [[LIMITS.interviewerPerToken, inviteToken]], { as: 'html' })); // also matches /:token
   app.use('*', csrf());
 
   // Back from Google or Microsoft (registered before /:token, which it would otherwise match).
@@ -129,8 +131,7 @@ export function interviewerPageRoutes(deps: Deps) {
       return c.html(invitePage(deps, invite, state.t, { zone: 'UTC', nonce: c.get('secureHeadersNonce' as never), notice: banner('error', `${retry} You can try again, or mark your hours instead.`) }), 400);
     }
     try {
-      const accountId = await deps.db.transaction((tx) => ensureAccount(tx, invite, 'UTC'));
-      await connectWithCode(deps, accountId, state.p, { code: q.code, codeVerifier: state.v, redirectUri: redirectUri() });
+      await connectWithCode(deps, () => deps.db.transaction((tx) => ensureAccount(tx, invite, 'UTC')), state.p, { code: q.code, codeVerifier: state.v, redirectUri: redirectUri() });
     } catch (err) {
       const problem = connectProblemFrom(err);
       return c.html(invitePage(deps, invite, state.t, { zone: 'UTC', nonce: c.get('secureHeadersNonce' as never), notice: banner('error', `${problem.title}. ${problem.whatToDo}`) }), 422);
@@ -179,8 +180,7 @@ export function interviewerPageRoutes(deps: Deps) {
     if (!parsed.success) return c.html(invitePage(deps, invite, token, { zone: 'UTC', nonce, errors: zodFields(parsed.error) }), 400);
     try {
       const zone = (await loadSettings(deps.db, invite.recruiter_id)).timeZone;
-      const accountId = await deps.db.transaction((tx) => ensureAccount(tx, invite, zone));
-      await connectCaldav(deps, accountId, parsed.data);
+      await connectCaldav(deps, () => deps.db.transaction((tx) => ensureAccount(tx, invite, zone)), parsed.data);
     } catch (err) {
       const problem = connectProblemFrom(err);
       return c.html(invitePage(deps, invite, token, { zone: 'UTC', nonce, notice: banner('error', `${problem.title}. ${problem.whatToDo}`) }), 422);

@@ -109,13 +109,15 @@ export function interviewRoutes(deps: Deps) {
       const start = Date.parse(input.start);
       if (start + input.durationMinutes * 60_000 <= clock()) throw new UserError(400, 'That time is already over: choose a time in the future', { start: 'Choose a time in the future' });
       const settings = await loadSettings(db, recruiter.id);
-      const { row: invitation } = await openInvitationFor(deps, recruiter.id, { recipient: input.recipient, durationMinutes: input.durationMinutes, expiresInDays: settings.linkExpiryDays, video: input.video });
+      const { row: invitation, reused } = await openInvitationFor(deps, recruiter.id, { recipient: input.recipient, durationMinutes: input.durationMinutes, expiresInDays: settings.linkExpiryDays, video: input.video });
       try {
         const booking = await createByRecruiter(deps, recruiter, {
           invitationId: invitation.id, candidateName: input.recipient.name ?? 'Candidate', start, durationMinutes: input.durationMinutes, video: input.video,
         });
         return c.json({ interview: await toJson(await own(db, recruiter.id, booking.id)) }, 201);
       } catch (err) {
+        // Refused: a link made just for this interview (never shared) goes with it.
+        if (!reused) await db.query(`delete from invitations where id = $1 and status = 'created'`, [invitation.id]);
         if (err instanceof SlotTakenError) throw new UserError(409, 'That time overlaps another interview of yours: choose another time', { start: 'Overlaps another interview' });
         if (err instanceof LinkClosedError) throw new UserError(409, 'You already have an interview booked with this person: add the video link to it instead');
         throw err;

@@ -2,9 +2,9 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { timingSafeEqual } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { rateLimiter } from 'hono-rate-limiter';
 import { VIDEO_PROVIDER_NAMES, type VideoProviderId } from '../../lib/schemas.js';
 import type { AppEnv, Deps } from '../deps.js';
+import { readForm } from '../http.js';
 import { messagePage, isListedZone } from '../pages/booking.js';
 import { joinPage, type JoinView } from '../pages/join.js';
 import { loadSettings } from './settings.js';
@@ -12,10 +12,7 @@ import { findBooking } from '../services/bookings.js';
 import { hashToken, TOKEN_PATTERN } from '../secrets.js';
 import { CANDIDATE_VIDEO_TROUBLE, type JoinLinkRow } from '../video.js';
 import { clientKey } from './client-key.js';
-
-const WRONG_CODES_PER_LINK = 5;
-const WRONG_CODES_PER_ADDRESS = 20;
-const WRONG_CODE_WINDOW = '15 minutes';
+import { clientIp, consume, LIMITS, rateLimit, waitText } from '../rate-limit.js';
 
 type Outcome = 'joined' | 'wrong-code' | 'too-early' | 'too-late' | 'cancelled' | 'not-ready' | 'rate-limited';
 
@@ -27,7 +24,7 @@ type Outcome = 'joined' | 'wrong-code' | 'too-early' | 'too-late' | 'cancelled' 
 export function joinRoutes(deps: Deps) {
   const { db, clock } = deps;
   const app = new Hono<AppEnv>();
-  app.use('*', rateLimiter({ windowMs: 60_000, limit: 120, keyGenerator: clientKey, handler: (c) => c.text('Too many requests. Please wait a minute and try again.', 429) }));
+  app.use('*', rateLimit(deps, [[LIMITS.joinPerIp, clientIp]], { as: 'html' }));
   app.use('*', bodyLimit({ maxSize: 4 * 1024, onError: (c) => c.text('That request is too large.', 413) }));
 
   async function load(c: Context<AppEnv>) {
@@ -86,21 +83,21 @@ export function joinRoutes(deps: Deps) {
       return c.html(joinPage(view), 409);
     }
     if (link.access_code_sealed) {
-      const [counts] = await db.query<{ per_link: number; per_ip: number }>(
-        `select count(*) filter (where join_link_id = $1)::int as per_link, count(*) filter (where ip = $2)::int as per_ip
-           from join_events where outcome = 'wrong-code' and at > now() - interval '${WRONG_CODE_WINDOW}' and (join_link_id = $1 or ip = $2)`,
-        [link.id, clientKey(c)]);
-      if (counts!.per_link >= WRONG_CODES_PER_LINK || counts!.per_ip >= WRONG_CODES_PER_ADDRESS) {
+      // Every attempt is counted (in Postgres, atomically, before the code is compared, so parallel
+      // guesses cannot slip past the limit); the right code takes its attempt back.
+      const attempts = await consume(deps, [[LIMITS.joinCodesPerLink, link.id], [LIMITS.joinCodesPerIp, clientIp(c)]]);
+      if (attempts.limited) {
         await record(link.id, c, 'rate-limited');
-        return c.html(joinPage({ ...view, error: 'Too many wrong access codes. Please wait 15 minutes and try again, or ask the recruiter for help.' }), 429);
+        return c.html(joinPage({ ...view, error: `Too many wrong access codes. Please wait ${waitText(attempts.retryAfterSeconds)} and try again, or ask the recruiter for help.` }), 429, { 'retry-after': String(attempts.retryAfterSeconds) });
       }
-      const body = await c.req.parseBody();
+      const body = await readForm(c);
       const given = Buffer.from(String(body.code ?? '').trim());
       const expected = Buffer.from(deps.sealer.open(link.access_code_sealed));
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
         await record(link.id, c, 'wrong-code');
         return c.html(joinPage({ ...view, error: 'That access code is not right. You can find it in your confirmation and calendar invitation.' }), 400);
       }
+      await attempts.refund();
     }
     await record(link.id, c, 'joined');
     return c.redirect(deps.sealer.open(meeting!.join_url_sealed!), 303);

@@ -56,7 +56,7 @@ describe('connecting Google Calendar', () => {
     const refreshTokens = [...google.state.refreshTokens.keys()];
     expect(refreshTokens).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(refreshTokens[0]);
-    expect(rows[0]!.secret_sealed).toMatch(/^v1\./);
+    expect(rows[0]!.secret_sealed).toMatch(/^v2\./);
   });
 
   it('says exactly which permission is missing when the user unticks one, and keeps nothing', async () => {

@@ -41,7 +41,7 @@ export function useParley(opts: { env?: () => Record<string, string> } = {}) {
       startJobs: false,
       mailer: createMailer({ from: 'Parley <no-reply@parley.test>', outbox: (m) => void state.outbox.push(m) }),
     });
-    await db.query(`truncate recruiters, jobs cascade`);
+    await db.query(`truncate recruiters, jobs, rate_limits cascade`);
   });
 
   const request = (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
