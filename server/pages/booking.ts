@@ -1,14 +1,17 @@
 import { html } from 'hono/html';
 import { DateTime, IANAZone } from 'luxon';
 import { getCountries, getCountryCallingCode } from 'libphonenumber-js';
+import { IANA_ALIAS_MAP, WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import { groupSlotsByDay, type Interval } from '../../lib/availability/index.js';
 import { PRESET_NOTES } from '../../lib/booking-form.js';
 import { googleCalendarUrl, outlookCalendarUrl } from '../../lib/calendar-links.js';
+import { VIDEO_PROVIDER_NAMES } from '../../lib/schemas.js';
 import type { BookingRow, InvitationContext } from '../services/bookings.js';
 import type { PanelSnapshot } from '../services/panel-people.js';
+import { BOOKING_JS_PATH } from './booking-client.js';
+import { banner, initials, layout, type Html } from './layout.js';
 
 const panelName = (ctx: InvitationContext) => (ctx.invitation.panel as PanelSnapshot | null)?.name;
-import { banner, layout, type Html } from './layout.js';
 
 const day = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat('cccc, LLLL d, yyyy');
 const time = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat('h:mm a');
@@ -23,27 +26,42 @@ const ZONE_SET = new Set(ALL_ZONES);
 /** Any zone luxon knows (Intl lists only canonical names: "Asia/Calcutta", not "Asia/Kolkata"). */
 export const isListedZone = (z: string) => z.length < 64 && IANAZone.isValidZone(z);
 
-function zonePicker(current: string, now: number, hidden: Record<string, string>): Html {
-  const zones = ZONE_SET.has(current) ? ALL_ZONES : [current, ...ALL_ZONES];
-  return html`<form class="tz" method="get" id="tz-form">
-  <label for="tz">Time zone</label>
-  <select id="tz" name="tz">
-    ${zones.map((z) => html`<option value="${z}" ${z === current ? 'selected' : ''}>${z.replaceAll('_', ' ')} (${offsetLabel(z, now)})</option>`)}
-  </select>
-  ${Object.entries(hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
-  <button class="button" type="submit">Show times</button>
-</form>`;
+/**
+ * Where each zone is, from CLDR's time zone ids (via windows-iana): "Kolkata, India" and IN for
+ * Asia/Kolkata. The place makes the zone picker searchable by city or country; the country is the
+ * confirm step's default phone country code when the browser language names no region.
+ */
+const ZONE_PLACES = new Map<string, { place: string; country?: string }>();
+{
+  // The CLDR id starts with the country ("inccu" = IN, Kolkata), except these few.
+  const odd: Record<string, string | undefined> = { gazastrp: 'PS', hebron: 'PS', jeruslm: 'IL', unk: undefined, utc: undefined, gmt: undefined };
+  for (const entry of IANA_ALIAS_MAP) {
+    const country = entry.name in odd ? odd[entry.name] : /^[a-z]{5,8}$/.test(entry.name) ? entry.name.slice(0, 2).toUpperCase() : undefined;
+    for (const zone of entry.alias) ZONE_PLACES.set(zone, { place: entry.description, ...(country ? { country } : {}) });
+  }
+  // Zones newer than that table: the territory of Windows' mapping.
+  for (const entry of WINDOWS_TO_IANA_MAP) {
+    if (!/^[A-Z]{2}$/.test(entry.territory)) continue;
+    for (const zone of entry.iana) if (!ZONE_PLACES.has(zone)) ZONE_PLACES.set(zone, { place: zone.split('/').pop()!.replaceAll('_', ' '), country: entry.territory });
+  }
 }
+/** The country a time zone is in ("Europe/Berlin" → "DE"), when it is in one. */
+export const countryOfZone = (zone: string): string | undefined => ZONE_PLACES.get(zone)?.country;
 
-/** Submits the zone picker on change, and on a first visit switches to the browser's zone. */
-export function zoneScript(detect: boolean): string {
-  return `(() => {
-  const form = document.getElementById('tz-form'); const select = document.getElementById('tz');
-  if (select) select.addEventListener('change', () => form.submit());
-  ${detect ? `try { const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (tz && select && tz !== select.value) {
-      const u = new URL(location.href); u.searchParams.set('tz', tz); location.replace(u.toString()); } } catch {}` : ''}
-})();`;
+const zoneName = (z: string) => z.replaceAll('_', ' ');
+
+function zonePicker(current: string, now: number, hidden: Record<string, string>, action: string): Html {
+  const zones = ZONE_SET.has(current) ? ALL_ZONES : [current, ...ALL_ZONES];
+  return html`<form class="tz" method="get" action="${action}" id="tz-form">
+  <label for="tz">Time zone</label>
+  <input id="tz" name="tz" list="tz-list" value="${current}" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="tz-hint">
+  ${Object.entries(hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
+  <button class="button" type="submit" id="tz-submit">Show times</button>
+  <datalist id="tz-list">
+    ${zones.map((z) => html`<option value="${z}" label="${ZONE_PLACES.get(z)?.place ?? zoneName(z)} · ${offsetLabel(z, now)}"></option>`)}
+  </datalist>
+  <p class="tz-hint muted" id="tz-hint">${offsetLabel(current, now)} · now ${time(now, current)}. Type a city or country to change it.</p>
+</form>`;
 }
 
 /** A panel's sessions in one line: "System design (60 min) · Coding (45 min)". */
@@ -62,39 +80,82 @@ export function messagePage(title: string, text: string): Html {
   return layout({ title, body: html`<h1>${title}</h1><p>${text}</p>` });
 }
 
+const ICONS = {
+  clock: html`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/></svg>`,
+  video: html`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><rect x="3" y="6" width="13" height="12" rx="2"/><path d="m16 10 5-3v10l-5-3"/></svg>`,
+  case: html`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><rect x="3" y="7" width="18" height="13" rx="2"/><path d="M9 7V5a2 2 0 0 1 2-2h2a2 2 0 0 1 2 2v2"/></svg>`,
+  person: html`<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><circle cx="12" cy="8" r="4"/><path d="M4 21a8 8 0 0 1 16 0"/></svg>`,
+};
+
+/** The recruiter (initials avatar), the heading, and what the interview is: name, length, video. */
+function hostHeader(ctx: InvitationContext, heading: string): Html {
+  const name = ctx.recruiter.name;
+  const video = ctx.invitation.video_provider ? VIDEO_PROVIDER_NAMES[ctx.invitation.video_provider] : undefined;
+  return html`<header class="host">
+  <span class="avatar" aria-hidden="true">${initials(name)}</span>
+  <div>
+    <h1>${heading}</h1>
+    <ul class="facts" aria-label="About the interview">
+      <li>${ICONS.case}<span>${panelName(ctx) ?? 'Interview'}</span></li>
+      <li>${ICONS.clock}<span>${ctx.invitation.duration_minutes} minutes</span></li>
+      ${video ? html`<li>${ICONS.video}<span>${video} video call</span></li>` : ''}
+      ${ctx.invitation.recipient_name ? html`<li>${ICONS.person}<span>for ${ctx.invitation.recipient_name}</span></li>` : ''}
+    </ul>
+  </div>
+</header>`;
+}
+
+/** Where the candidate got the link, to tell them where to reply. */
+function replyWhere(ctx: InvitationContext): string {
+  const site = ctx.invitation.recipient_key.split(':')[0];
+  const name = ctx.recruiter.name;
+  if (site === 'linkedin') return `reply to ${name} on LinkedIn`;
+  if (site === 'talentio') return `reply to ${name} on talent.io`;
+  return `reply to ${name}'s message`;
+}
+
 export function bookingPage(o: {
   ctx: InvitationContext; token: string; slots: Interval[]; timeZone: string; now: number; nonce?: string;
   detectZone: boolean; mode: 'book' | 'reschedule'; notice?: Html; calendarError?: string;
 }): Html {
   const { ctx, token, timeZone } = o;
   const name = ctx.recruiter.name;
+  const panel = Boolean(panelName(ctx));
   const days = groupSlotsByDay(o.slots, timeZone);
   const q = (start: number) => {
     const p = new URLSearchParams({ start: new Date(start).toISOString(), tz: timeZone });
     if (o.mode === 'reschedule') p.set('reschedule', '1');
     return `/b/${token}/confirm?${p}`;
   };
-  const empty = o.calendarError
-    ? banner('info', `${name}'s calendar cannot be read right now, so no times can be offered. Please try again later, or reply to ${name}'s message to find a time.`)
-    : banner('info', `There are no times left on ${name}'s calendar. Please reply to ${name}'s message to find another time.`);
+  const horizon = ctx.settings.horizonDays;
+  const emptyText = `No times left in the next ${horizon} ${horizon === 1 ? 'day' : 'days'} — ${replyWhere(ctx)} to find another time.`;
+  const errorText = `${name}'s calendar cannot be read right now, so no times can be offered. Please try again later, or ${replyWhere(ctx)} to find a time.`;
   const body = html`
-<h1>${o.mode === 'reschedule' ? `Pick a new time with ${name}` : `Book a time with ${name}`}</h1>
-<p class="muted">${panelName(ctx) ? `${panelName(ctx)} · ` : ''}${ctx.invitation.duration_minutes} minutes${ctx.invitation.recipient_name ? html` · for ${ctx.invitation.recipient_name}` : ''}</p>
+${hostHeader(ctx, o.mode === 'reschedule' ? `Pick a new time with ${name}` : `Book a time with ${name}`)}
+${o.mode === 'reschedule' && ctx.booking ? html`<p class="current-booking">Your current time: <strong data-when="${ctx.booking.starts_at.toISOString()}">${when(ctx.booking.starts_at.getTime(), timeZone)}</strong></p>` : ''}
 ${panelSummary(ctx)}
 ${o.notice ?? ''}
-${zonePicker(timeZone, o.now, o.mode === 'reschedule' ? { reschedule: '1' } : {})}
+<div class="scheduler" id="scheduler" data-token="${token}" data-mode="${o.mode}" data-zone="${timeZone}" data-detect="${o.detectZone ? '1' : '0'}"
+  data-panel="${panel ? '1' : '0'}" data-empty="${emptyText}" data-error="${errorText}">
+<div class="zone-bar">
+${zonePicker(timeZone, o.now, o.mode === 'reschedule' ? { reschedule: '1' } : {}, `/b/${token}`)}
+</div>
+<div id="plain">
 ${days.length === 0
-    ? empty
+    ? banner(o.calendarError ? 'error' : 'info', o.calendarError ? errorText : emptyText)
     : html`<ol class="days" aria-label="Available times">
 ${days.map((d) => {
   const label = DateTime.fromISO(d.date).toFormat('cccc, LLLL d');
-  return html`<li class="day"><h2>${label}</h2><ul class="slots">
-${d.slots.map((s) => html`<li><a class="slot" href="${q(s.start)}" aria-label="${label} at ${time(s.start, timeZone)}${panelName(ctx) ? ` until ${time(s.end, timeZone)}` : ''}">${time(s.start, timeZone)}</a></li>`)}
+  return html`<li class="day" data-date="${d.date}"><h2>${label}</h2><ul class="slots">
+${d.slots.map((s) => html`<li><a class="slot" href="${q(s.start)}" data-start="${new Date(s.start).toISOString()}" data-end="${new Date(s.end).toISOString()}" aria-label="${label} at ${time(s.start, timeZone)}${panel ? ` until ${time(s.end, timeZone)}` : ''}">${time(s.start, timeZone)}</a></li>`)}
 </ul></li>`;
 })}
 </ol>`}
-${o.mode === 'reschedule' ? html`<p><a href="/b/${token}?tz=${encodeURIComponent(timeZone)}">Keep my current time</a></p>` : ''}`;
-  return layout({ title: `Book a time with ${name}`, nonce: o.nonce, body, script: zoneScript(o.detectZone) });
+</div>
+<p class="visually-hidden" id="announce" role="status" aria-live="polite"></p>
+</div>
+${o.mode === 'reschedule' ? html`<p><a data-tz-link href="/b/${token}?tz=${encodeURIComponent(timeZone)}">Keep my current time</a></p>` : ''}`;
+  return layout({ title: o.mode === 'reschedule' ? `Pick a new time with ${name}` : `Book a time with ${name}`, nonce: o.nonce, body, scriptSrc: BOOKING_JS_PATH, wide: true });
 }
 
 export interface ConfirmValues { name: string; country: string; phone: string; email: string; note: string; customNote: string }
@@ -103,6 +164,8 @@ const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
 const COUNTRIES = getCountries()
   .map((code) => ({ code, label: `${countryNames.of(code) ?? code} (+${getCountryCallingCode(code)})` }))
   .sort((a, b) => a.label.localeCompare(b.label));
+/** The countries the phone field knows (ISO 3166 alpha-2). */
+export const PHONE_COUNTRIES: ReadonlySet<string> = new Set(getCountries());
 
 function fieldError(errors: Record<string, string>, key: string): Html {
   return errors[key] ? html`<span class="error" id="${key}-error">${errors[key]}</span>` : html``;
@@ -115,12 +178,16 @@ export function confirmPage(o: {
 }): Html {
   const { ctx, token, start, timeZone, values: v, errors } = o;
   const name = ctx.recruiter.name;
+  const video = ctx.invitation.video_provider ? VIDEO_PROVIDER_NAMES[ctx.invitation.video_provider] : undefined;
   const noteChoice = (value: string, label: string) =>
     html`<label class="choice"><input type="radio" name="note" value="${value}" ${v.note === value ? 'checked' : ''}> ${label}</label>`;
   const body = html`
 <h1>Confirm details</h1>
+<div class="summary">
 <p><strong>${panelName(ctx) ? `${panelName(ctx)} with ${name}` : `Talk with ${name}`} for ${ctx.invitation.duration_minutes} minutes on ${when(start, timeZone)} – ${time(start + ctx.invitation.duration_minutes * 60_000, timeZone)}</strong>
 <span class="muted">(${timeZone.replaceAll('_', ' ')})</span></p>
+${video ? html`<p class="muted">${video} video call · the join link comes with your confirmation</p>` : ''}
+</div>
 ${panelSummary(ctx)}
 ${Object.keys(errors).length ? banner('error', errors._ ?? 'Please correct the highlighted fields.') : ''}
 <form method="post" action="/b/${token}/book" novalidate>
@@ -131,7 +198,8 @@ ${Object.keys(errors).length ? banner('error', errors._ ?? 'Please correct the h
       <input id="name" name="name" autocomplete="name" required value="${v.name}" ${invalid(errors, 'name')}>${fieldError(errors, 'name')}</div>
     <div class="row">
       <div class="field"><label for="country">Country code</label>
-        <select id="country" name="country" ${invalid(errors, 'country')}>
+        <select id="country" name="country" autocomplete="tel-country-code" ${invalid(errors, 'country')}>
+          ${PHONE_COUNTRIES.has(v.country) ? '' : html`<option value="" selected>Choose your country</option>`}
           ${COUNTRIES.map((c) => html`<option value="${c.code}" ${c.code === v.country ? 'selected' : ''}>${c.label}</option>`)}
         </select>${fieldError(errors, 'country')}</div>
       <div class="field"><label for="phone">Phone number</label>
@@ -140,21 +208,22 @@ ${Object.keys(errors).length ? banner('error', errors._ ?? 'Please correct the h
         <input id="email" name="email" type="email" autocomplete="email" value="${v.email}" ${invalid(errors, 'email')}>${fieldError(errors, 'email')}</div>
     </div>
   </fieldset>
-  <fieldset><legend>2. Add a note to send with your confirmation</legend>
+  <fieldset class="note-choices"><legend>2. Add a note to send with your confirmation</legend>
     ${noteChoice('excited', `“${PRESET_NOTES.excited}”`)}
     ${noteChoice('thanks', `“${PRESET_NOTES.thanks}”`)}
     ${noteChoice('none', 'No note')}
     ${noteChoice('custom', 'Custom')}
-    <div class="field"><label for="customNote">Your note</label>
+    <div class="field custom-note"><label for="customNote">Your note</label>
       <textarea id="customNote" name="customNote" rows="3" maxlength="500" ${invalid(errors, 'customNote')}>${v.customNote}</textarea>${fieldError(errors, 'customNote')}</div>
     <p class="muted">Note: we'll send these details to ${name} on your behalf.</p>
   </fieldset>
   <div class="actions">
-    <a class="button" href="/b/${token}?tz=${encodeURIComponent(timeZone)}">Cancel</a>
+    <a class="button" href="/b/${token}?tz=${encodeURIComponent(timeZone)}">Pick another time</a>
     <button class="button primary" type="submit">Confirm</button>
   </div>
 </form>`;
-  return layout({ title: 'Confirm details', body });
+  // The title names the chosen time: it is what a screen reader announces on arriving here.
+  return layout({ title: `Confirm ${when(start, timeZone)}`, body });
 }
 
 export function rescheduleConfirmPage(o: { ctx: InvitationContext; token: string; start: number; timeZone: string }): Html {
@@ -170,7 +239,7 @@ export function rescheduleConfirmPage(o: { ctx: InvitationContext; token: string
   <div class="actions"><a class="button" href="/b/${token}?reschedule=1&tz=${encodeURIComponent(timeZone)}">Back</a>
   <button class="button primary" type="submit">Confirm new time</button></div>
 </form>`;
-  return layout({ title: 'Move your interview', body });
+  return layout({ title: `Move your interview to ${when(start, timeZone)}`, body });
 }
 
 export function confirmationPage(o: {

@@ -127,7 +127,12 @@ test('a panel: interviewers connect Google and CalDAV from their one-time links 
     // The candidate moves the loop to the next day's first time: both events move, links stay.
     await candidate.getByRole('link', { name: 'Reschedule' }).click();
     const firstNow = await candidate.locator('a.slot').first().getAttribute('href');
-    const nextDay = candidate.locator('li.day').nth(1).locator('a.slot').first();
+    // The next day with times in the calendar (this month's, or the next month's).
+    await expect(candidate.getByRole('grid')).toBeVisible();
+    const laterDays = candidate.getByRole('grid').locator('td.open[aria-selected="false"]');
+    if ((await laterDays.count()) === 0) await candidate.getByRole('button', { name: 'Next month' }).click();
+    await laterDays.first().click();
+    const nextDay = candidate.locator('a.slot').first();
     expect(await nextDay.getAttribute('href')).not.toBe(firstNow);
     await nextDay.click();
     await candidate.getByRole('button', { name: 'Confirm new time' }).click();

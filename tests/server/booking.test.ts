@@ -51,8 +51,37 @@ describe('the booking page', () => {
     const { inv, token } = await setup({ horizonDays: 2 });
     await t.request('/api/calendar/events', { method: 'POST', token, json: { start: '2026-03-02T00:00:00Z', end: '2026-03-06T00:00:00Z' } });
     const page = await (await t.request(`/b/${inv.linkToken}`)).text();
-    expect(page).toContain('There are no times left on Rita Recruiter');
-    expect(page).toContain('reply to Rita Recruiter&#39;s message');
+    expect(page).toContain('No times left in the next 2 days — reply to Rita Recruiter on LinkedIn to find another time.');
+    // The enhancement script shows the same text when a zone change leaves no times.
+    expect(page).toContain('data-empty="No times left in the next 2 days');
+    expect(page).not.toContain('class="slot"');
+  });
+
+  it('heads the page with the recruiter, the interview and its video, and serves the calendar script with the page nonce', async () => {
+    const { inv } = await setup();
+    const res = await t.request(`/b/${inv.linkToken}?tz=Asia/Kolkata`);
+    const page = await res.text();
+    expect(page).toContain('<span class="avatar" aria-hidden="true">RR</span>');
+    expect(page).toContain('<span>Interview</span>');
+    expect(page).toContain('<span>for Carla Candidate</span>');
+    // The searchable zone picker: the current zone, and places to search by.
+    expect(page).toContain('<input id="tz" name="tz" list="tz-list" value="Asia/Kolkata"');
+    expect(page).toMatch(/<option value="Europe\/Berlin" label="Berlin, Germany · UTC\+01:00">/);
+    // Each time is a plain link (the page without JavaScript) carrying its instant for the script.
+    expect(page).toContain('data-start="2026-03-03T14:00:00.000Z" data-end="2026-03-03T14:30:00.000Z" aria-label="Tuesday, March 3 at 7:30 PM"');
+    const nonce = /script-src 'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
+    const src = new RegExp(`<script src="(/assets/booking\\.js\\?v=[0-9a-f]+)" nonce="${nonce?.replace(/[+/=]/g, '\\$&')}" defer>`).exec(page)?.[1];
+    expect(src).toBeDefined();
+    const script = await t.request(src!);
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect(await script.text()).toContain("role', 'gridcell'");
+  });
+
+  it('names the video provider when the link has one', async () => {
+    const rec = await t.recruiter();
+    const inv = await t.invitation(rec.token, undefined, { video: 'jitsi' });
+    const page = await (await t.request(`/b/${inv.linkToken}?tz=UTC`)).text();
+    expect(page).toContain('<span>Jitsi Meet video call</span>');
   });
 
   it('answers malformed, unknown and wrong-type requests with clear 4xx', async () => {
@@ -84,6 +113,29 @@ describe('confirming a time', () => {
     expect(page).toContain('Thanks, looking forward to talking with you.');
     expect(page).toContain('value="IN" selected');
     expect(page).toContain('value="Carla Candidate"');
+    // The title names the chosen time, so it is announced on arrival.
+    expect(page).toContain('<title>Confirm Tuesday, March 3, 2026, 7:30 PM · Parley</title>');
+    // "Your note" shows only with "Custom" (a CSS :has() rule on this fieldset; no script needed).
+    expect(page).toContain('<fieldset class="note-choices">');
+    expect(page).toContain('<div class="field custom-note">');
+  });
+
+  it('defaults the country code from the browser language region, else the time zone, never blindly +1', async () => {
+    const { inv } = await setup();
+    const country = async (tz: string, language?: string) => {
+      const page = await (await t.request(`/b/${inv.linkToken}/confirm?start=${TUE_9AM}&tz=${encodeURIComponent(tz)}`,
+        { headers: language ? { 'accept-language': language } : {} })).text();
+      return /<option value="([A-Z]*)" selected>/.exec(page)?.[1];
+    };
+    expect(await country('America/New_York', 'de-DE,de;q=0.9')).toBe('DE');
+    expect(await country('Europe/Vienna', 'de,en;q=0.5')).toBe('AT');
+    expect(await country('Asia/Kolkata', 'en')).toBe('IN');
+    expect(await country('Asia/Calcutta', 'en')).toBe('IN');
+    expect(await country('America/Sao_Paulo')).toBe('BR');
+    expect(await country('UTC', 'ja')).toBe('JP');
+    // Nothing to go by: the candidate chooses.
+    expect(await country('UTC')).toBe('');
+    expect(await (await t.request(`/b/${inv.linkToken}/confirm?start=${TUE_9AM}&tz=UTC`)).text()).toContain('<option value="" selected>Choose your country</option>');
   });
 
   it('keeps what was typed and explains each invalid field', async () => {
