@@ -47,6 +47,19 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // A newcomer's first run on a fresh clone of the committed HEAD: `npm install && npm start` on a
+        // free port, the built extension in Chromium, sign-up, the demo page, a booking, the popup. It
+        // installs and builds a whole copy, so `npm test` runs it last (npm run test:newcomer).
+        test: {
+          name: 'newcomer',
+          include: ['tests/newcomer/**/*.test.ts'],
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 15 * 60_000,
+          hookTimeout: 2 * 60_000,
+        },
+      },
     ],
   },
 });

@@ -6,6 +6,11 @@ import type { Connection } from '../lib/schemas';
 
 const NAMES = { google: 'Google Calendar', microsoft: 'Microsoft 365', caldav: 'CalDAV' } as const;
 type Problem = { title: string; cause?: string; whatToDo?: string };
+/** Why a "Connect" button is greyed out, and what the server's admin sets to turn it on. */
+const UNAVAILABLE = {
+  google: 'Google Calendar is not set up on this Parley server: its admin sets GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (a Google OAuth client) and restarts the backend. CalDAV works meanwhile.',
+  microsoft: 'Microsoft 365 is not set up on this Parley server: its admin sets MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET (a Microsoft Entra app) and restarts the backend.',
+} as const;
 
 /** One line that says whether a calendar is being read, and if not, why. */
 export function HealthLine({ connection }: { connection: Connection }) {
@@ -95,16 +100,18 @@ export function CalendarConnections() {
       ))}
       {connections && connections.length === 0 && <p className="muted">No calendar connected: Parley uses its own calendar below.</p>}
       <div className="row">
-        <button disabled={!!busy || !providers.google} title={providers.google ? undefined : 'Not set up on this Parley server'}
+        <button disabled={!!busy || !providers.google} {...(providers.google ? {} : { title: UNAVAILABLE.google, 'aria-describedby': 'google-unavailable' })}
           onClick={() => void run('google', () => send('connections.connectOAuth', { provider: 'google' }))}>
           {busy === 'google' ? 'Connecting…' : 'Connect Google Calendar'}
         </button>
-        <button disabled={!!busy || !providers.microsoft} title={providers.microsoft ? undefined : 'Not set up on this Parley server'}
+        <button disabled={!!busy || !providers.microsoft} {...(providers.microsoft ? {} : { title: UNAVAILABLE.microsoft, 'aria-describedby': 'microsoft-unavailable' })}
           onClick={() => void run('microsoft', () => send('connections.connectOAuth', { provider: 'microsoft' }))}>
           {busy === 'microsoft' ? 'Connecting…' : 'Connect Microsoft 365'}
         </button>
         <button disabled={!!busy} aria-expanded={caldavOpen} onClick={() => setCaldavOpen(!caldavOpen)}>Connect CalDAV</button>
       </div>
+      {!providers.google && <p className="muted" id="google-unavailable">{UNAVAILABLE.google}</p>}
+      {!providers.microsoft && <p className="muted" id="microsoft-unavailable">{UNAVAILABLE.microsoft}</p>}
       {caldavOpen && (
         <form className="stack" onSubmit={(e) => void connectCaldav(e)} aria-label="Connect a CalDAV calendar">
           <p className="muted">iCloud, Fastmail, Nextcloud, Radicale… Use an app-specific password.</p>

@@ -12,15 +12,15 @@ import { SiteAccess } from './SiteAccess';
 /** The options page: account, scheduler settings, Parley's built-in calendar, panel interviews, the ATS. */
 export function Options() {
   const [session, setSession] = useState<{ recruiter: Recruiter | null; backendUrl: string }>();
-  useEffect(() => {
-    void send('session.get', {}).then((r) => r.ok && setSession(r.data));
-  }, []);
+  // The background's own record: after a sign-in, the backend the session really uses (the form may have changed it).
+  const reload = () => void send('session.get', {}).then((r) => r.ok && setSession(r.data));
+  useEffect(reload, []);
   if (!session) return <main className="options" aria-busy="true">Loading…</main>;
   return (
     <main className="options">
       <h1>Parley settings</h1>
       {!session.recruiter ? (
-        <section><SignIn backendUrl={session.backendUrl} onSignedIn={(recruiter) => setSession({ ...session, recruiter })} /></section>
+        <section><SignIn backendUrl={session.backendUrl} onSignedIn={reload} /></section>
       ) : (
         <>
           <section className="row">

@@ -43,7 +43,7 @@ export function Popup() {
   if (!session.recruiter) {
     return (
       <main className="popup">
-        <SignIn backendUrl={session.backendUrl} onSignedIn={(recruiter) => { setSession({ ...session, recruiter }); void load(); }} />
+        <SignIn backendUrl={session.backendUrl} onSignedIn={() => void send('session.get', {}).then((r) => { if (r.ok) setSession(r.data); void load(); })} />
       </main>
     );
   }
@@ -102,7 +102,7 @@ export function Popup() {
                     {i.video?.status === 'failed' && <div className="error">{i.video.error}</div>}
                     {i.video?.accessCode && <div className="muted">Your code: {i.video.accessCode}</div>}
                     <div className="muted">
-                      <time dateTime={i.start}>{start.toFormat('ccc, LLL d')} · {start.toFormat('h:mm a')}–{DateTime.fromISO(i.end).setZone(zone).toFormat('h:mm a')}</time>
+                      <time dateTime={i.start}>{start.toFormat('ccc, LLL d')} · {start.toFormat('h:mm a')}–{DateTime.fromISO(i.end).setZone(zone).toFormat('h:mm a ZZZZ')}</time>
                     </div>
                   </div>
                   {actions}

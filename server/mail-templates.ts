@@ -18,8 +18,10 @@ export interface BookingMailInput {
   end: Date;
   recruiterTimeZone: string;
   candidateTimeZone: string;
-  /** Recruiter mails: the booking in Parley; candidate mail: the reschedule/cancel page. */
+  /** Candidate mail: their reschedule/cancel page (the candidate's own token: never in a recruiter mail). */
   manageUrl?: string;
+  /** Recruiter mails: the recruiter's own view of the interview (/r/…). */
+  recruiterUrl?: string;
   /** The old start of a rescheduled booking. */
   previousStart?: Date;
 }
@@ -119,7 +121,7 @@ export function recruiterEmail(kind: RecruiterNotice, input: BookingMailInput): 
     lead: leads[kind],
     rows,
     note: input.note,
-    link: input.manageUrl ? { label: 'Open in Parley', url: input.manageUrl } : undefined,
+    link: input.recruiterUrl ? { label: 'Open in Parley', url: input.recruiterUrl } : undefined,
   });
 }
 

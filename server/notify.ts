@@ -1,6 +1,7 @@
 import { buildIcs } from '../lib/ics.js';
 import type { Deps } from './deps.js';
 import { escapeHtml, formatTimeRange, renderBookingEmail, type RecruiterNotice } from './mail-templates.js';
+import { recruiterViewUrl } from './routes/recruiter-view.js';
 import { loadSettings } from './routes/settings.js';
 import { findBooking } from './services/bookings.js';
 import { invitationUrl } from './services/invitations.js';
@@ -24,7 +25,9 @@ export async function mailForBooking(
   );
   if (!row) return;
   const settings = await loadSettings(deps.db, booking.recruiter_id);
-  const link = invitationUrl(deps, deps.sealer.open(row.token_sealed));
+  // Each reader gets their own page: the candidate their booking link (reschedule, cancel), the
+  // recruiter their own view of the interview. The candidate's token never goes to the recruiter.
+  const link = to === 'candidate' ? invitationUrl(deps, deps.sealer.open(row.token_sealed)) : await recruiterViewUrl(deps, booking.id);
   const video = await videoFor(deps, booking.id);
   const mine = video?.links.find((l) => l.role === to);
   const input = {
@@ -39,7 +42,7 @@ export async function mailForBooking(
     end: booking.ends_at,
     recruiterTimeZone: settings.timeZone,
     candidateTimeZone: booking.candidate_time_zone,
-    manageUrl: link,
+    ...(to === 'candidate' ? { manageUrl: link } : { recruiterUrl: link }),
     ...(previousStart ? { previousStart } : {}),
   };
   const mail = renderBookingEmail(to === 'candidate' ? 'candidate-confirmation' : kind, input);
@@ -54,7 +57,7 @@ export async function mailForBooking(
       end: booking.ends_at,
       timeZone: to === 'candidate' ? booking.candidate_time_zone : settings.timeZone,
       summary: to === 'candidate' ? `Interview with ${row.name}` : `Interview: ${booking.candidate_name}`,
-      description: [mine ? `Join: ${mine.url}${mine.code ? ` (access code ${mine.code})` : ''}` : '', `Details, reschedule or cancel: ${link}`].filter(Boolean).join('\n'),
+      description: [mine ? `Join: ${mine.url}${mine.code ? ` (access code ${mine.code})` : ''}` : '', to === 'candidate' ? `Details, reschedule or cancel: ${link}` : `Details: ${link}`].filter(Boolean).join('\n'),
       url: link,
       ...(mine ? { location: mine.url } : {}),
       organizer: { name: row.name, email: row.email },

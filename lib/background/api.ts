@@ -30,6 +30,10 @@ export async function toResult<T>(backendUrl: string, run: () => Promise<T>): Pr
     if (err instanceof TimeoutError) {
       return { ok: false, error: `Parley's backend at ${backendUrl} did not answer in time. Please try again.`, code: 'network' };
     }
-    return { ok: false, error: `Can't reach Parley's backend at ${backendUrl}. Check that it is running and the address in Parley's options.`, code: 'network' };
+    return {
+      ok: false,
+      error: `Can't reach Parley's backend at ${backendUrl}. Check that it is running, and the address under “Backend” on Parley's sign-in form (in the toolbar popup or Parley's settings; sign out first to change it).`,
+      code: 'network',
+    };
   }
 }

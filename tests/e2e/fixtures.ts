@@ -16,9 +16,9 @@ const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
 export const fixture = (name: string) =>
   withEditorEmulation(readFileSync(path.resolve(name.includes('/') ? 'tests/fixtures' : 'tests/fixtures/linkedin', name), 'utf8'));
 
-/** The one editor emulation of every fixture page (tests/fixtures/editor-emulation.js), inlined where the page asks for it. */
+/** The one editor emulation of every fixture page (server/demo/editor-emulation.js, which the demo page loads too), inlined where the page asks for it. */
 export function withEditorEmulation(html: string): string {
-  const script = readFileSync(path.resolve('tests/fixtures/editor-emulation.js'), 'utf8');
+  const script = readFileSync(path.resolve('server/demo/editor-emulation.js'), 'utf8');
   return html.replace('<!-- parley:editor-emulation -->', () => `<script>\n${script}</script>`);
 }
 

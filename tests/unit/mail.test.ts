@@ -258,6 +258,7 @@ describe('mail templates', () => {
     recruiterTimeZone: 'America/New_York',
     candidateTimeZone: 'Europe/Berlin',
     manageUrl: 'https://parley.test/bookings/42?tab=details&x="y"',
+    recruiterUrl: 'https://parley.test/r/recruiter-42?x="y"',
   };
 
   it('escapes every HTML special character', () => {
@@ -278,12 +279,24 @@ describe('mail templates', () => {
 
   it('escapes the manage URL inside href and refuses non-http links', () => {
     const { html } = recruiterBookedEmail(input);
-    expect(html).toContain('<a href="https://parley.test/bookings/42?tab=details&amp;x=&quot;y&quot;">Open in Parley</a>');
+    expect(html).toContain('<a href="https://parley.test/r/recruiter-42?x=&quot;y&quot;">Open in Parley</a>');
+    const confirmation = candidateConfirmationEmail(input);
+    expect(confirmation.html).toContain('<a href="https://parley.test/bookings/42?tab=details&amp;x=&quot;y&quot;">Reschedule or cancel</a>');
 
     const evil = candidateConfirmationEmail({ ...input, manageUrl: 'javascript:alert(1)' });
     expect(evil.html).not.toContain('javascript:');
     expect(evil.html).not.toContain('<a ');
     expect(evil.text).not.toContain('javascript:');
+  });
+
+  it("never puts the candidate's own link in a recruiter mail, and never the recruiter's in the candidate's", () => {
+    for (const kind of ['booked', 'rescheduled', 'cancelled'] as const) {
+      const mail = renderBookingEmail(kind, { ...input, previousStart: new Date('2026-03-09T14:00:00Z') });
+      expect(mail.text, kind).toContain('Open in Parley: https://parley.test/r/recruiter-42');
+      expect(mail.text + mail.html, kind).not.toContain('bookings/42');
+    }
+    const confirmation = renderBookingEmail('candidate-confirmation', input);
+    expect(confirmation.text + confirmation.html).not.toContain('recruiter-42');
   });
 
   it('writes the recruiter email in the recruiter zone and the confirmation in the candidate zone', () => {

@@ -340,7 +340,7 @@ describe('conventions', () => {
   });
 
   it('every fixture page takes the one shared editor emulation, which never sends', () => {
-    const emulation = readFileSync(join(ROOT, 'tests', 'fixtures', 'editor-emulation.js'), 'utf8');
+    const emulation = readFileSync(join(ROOT, 'server', 'demo', 'editor-emulation.js'), 'utf8');
     expect(emulation).toContain('footer.replaceWith(footer.cloneNode(true))');
     expect(emulation).toContain('event.preventDefault()');
     const pages = readdirSync(FIXTURES).map((f) => join(FIXTURES, f));
@@ -351,5 +351,9 @@ describe('conventions', () => {
       expect(html, path).not.toContain('footer.replaceWith');
       expect(html, path).not.toMatch(/<(?:script|link|img)[^>]+(?:src|href)="https?:/);
     }
+    // The demo page loads the same file, and nothing inline: its policy allows no inline code.
+    const demo = readFileSync(join(ROOT, 'server', 'demo', 'messaging.html'), 'utf8');
+    expect(demo).toContain('<script src="/demo/editor-emulation.js"></script>');
+    expect(demo).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle="|\son[a-z]+=/i);
   });
 });
