@@ -125,8 +125,16 @@ const LINK = 'pick any slot that suits you: https://parley.example/b/7Kq2xZ9 ';
 /** Opens the fixture, injects the bundles, finds the composer and writes draft text without input events. */
 async function open(page: Page, c: Case): Promise<void> {
   // Served (not opened as a file) so the page gets the shared editor emulation inlined.
-  await page.route('https://fixture.test/**', (route) =>
-    route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: withEditorEmulation(readFileSync(`${ROOT}${c.file}`, 'utf8')) }));
+  await page.route('https://fixture.test/**', (route) => {
+    const { pathname } = new URL(route.request().url());
+    // The demo page's own files (styles, editor emulation, its script), as the backend serves them.
+    const asset = /^\/demo\/([\w-]+\.(?:js|css))$/.exec(pathname)?.[1];
+    if (asset) {
+      const type = asset.endsWith('.css') ? 'text/css' : 'text/javascript';
+      return route.fulfill({ status: 200, contentType: `${type}; charset=utf-8`, body: readFileSync(`${ROOT}server/demo/${asset}`, 'utf8') });
+    }
+    return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: withEditorEmulation(readFileSync(`${ROOT}${c.file}`, 'utf8')) });
+  });
   await page.goto('https://fixture.test/page.html');
   if (c.ready) await page.waitForSelector(c.ready, { state: 'attached' });
   await page.addScriptTag({ content: DOM_BUNDLE });
