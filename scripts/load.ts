@@ -167,11 +167,15 @@ async function main() {
   let db: Database | undefined;
   let server: ReturnType<typeof spawn> | undefined;
   let output = '';
-  const watchdog = setTimeout(() => {
-    console.error(`[load] gave up after ${TIME_LIMIT_MS / 1000} s`);
+  // Given up or interrupted: the servers (the workers follow their primary) and the database go too.
+  const abandon = (why: string) => {
+    console.error(`[load] ${why}`);
     server?.kill('SIGKILL');
     void admin.query(`drop database if exists ${dbName} with (force)`).finally(() => process.exit(1));
-  }, TIME_LIMIT_MS);
+  };
+  const watchdog = setTimeout(() => abandon(`gave up after ${TIME_LIMIT_MS / 1000} s`), TIME_LIMIT_MS);
+  process.once('SIGINT', () => abandon('interrupted'));
+  process.once('SIGTERM', () => abandon('terminated'));
   try {
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
