@@ -50,15 +50,28 @@ export const countryOfZone = (zone: string): string | undefined => ZONE_PLACES.g
 
 const zoneName = (z: string) => z.replaceAll('_', ' ');
 
+const zoneOption = (z: string, now: number) => html`<option value="${z}" label="${ZONE_PLACES.get(z)?.place ?? zoneName(z)} · ${offsetLabel(z, now)}"></option>`;
+
+/**
+ * The picker's ~420 options with their UTC offsets, rendered once an hour rather than on every page
+ * view (offsets change on the hour, at DST changes): they were most of a booking page's CPU time.
+ */
+let zoneOptions: { hour: number; options: Html[] } | undefined;
+function allZoneOptions(now: number): Html[] {
+  const hour = Math.floor(now / 3_600_000);
+  if (zoneOptions?.hour !== hour) zoneOptions = { hour, options: ALL_ZONES.map((z) => zoneOption(z, now)) };
+  return zoneOptions.options;
+}
+
 function zonePicker(current: string, now: number, hidden: Record<string, string>, action: string): Html {
-  const zones = ZONE_SET.has(current) ? ALL_ZONES : [current, ...ALL_ZONES];
+  const options = ZONE_SET.has(current) ? allZoneOptions(now) : [zoneOption(current, now), ...allZoneOptions(now)];
   return html`<form class="tz" method="get" action="${action}" id="tz-form">
   <label for="tz">Time zone</label>
   <input id="tz" name="tz" list="tz-list" value="${current}" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="tz-hint">
   ${Object.entries(hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
   <button class="button" type="submit" id="tz-submit">Show times</button>
   <datalist id="tz-list">
-    ${zones.map((z) => html`<option value="${z}" label="${ZONE_PLACES.get(z)?.place ?? zoneName(z)} · ${offsetLabel(z, now)}"></option>`)}
+    ${options}
   </datalist>
   <p class="tz-hint muted" id="tz-hint">${offsetLabel(current, now)} · now ${time(now, current)}. Type a city or country to change it.</p>
 </form>`;
