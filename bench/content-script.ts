@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { Window } from 'happy-dom';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { OPTIONAL_SITES } from '../lib/sites/optional';
+import { recordGrant } from '../tests/support/chromium-grants';
 import type { BenchResult } from './engine';
 
 /**
@@ -114,22 +115,6 @@ async function launch(profile: string, extensionDir: string): Promise<BrowserCon
 
 const workerOf = async (context: BrowserContext): Promise<Worker> =>
   context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-
-/**
- * What Chromium writes to the profile when the user accepts the optional-permission prompt (headless
- * Chromium cannot answer it; see tests/e2e/gmail.spec.ts, whose `recordGrant` this repeats).
- */
-function recordGrant(profile: string, extensionId: string, origins: string[]): void {
-  const file = path.join(profile, 'Default', 'Preferences');
-  const prefs = JSON.parse(readFileSync(file, 'utf8')) as { extensions: { settings: Record<string, Record<string, { explicit_host?: string[] }>> } };
-  const settings = prefs.extensions.settings[extensionId];
-  if (!settings) throw new Error('the extension has no settings in the profile yet');
-  for (const key of ['granted_permissions', 'active_permissions', 'runtime_granted_permissions']) {
-    const set = (settings[key] ??= {});
-    set.explicit_host = [...new Set([...(set.explicit_host ?? []), ...origins])];
-  }
-  writeFileSync(file, JSON.stringify(prefs));
-}
 
 /** A browser whose profile has Gmail access granted, the background having registered the Gmail script. */
 async function browserWithGmail(extensionDir: string, profile: string): Promise<{ context: BrowserContext; extensionId: string }> {

@@ -21,7 +21,7 @@ const MIN = 60_000;
 const DAY = 86_400_000;
 
 /** mulberry32: a small, fast, seeded PRNG. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -71,7 +71,7 @@ function scenario(seed: number, busyCount: number, bookingCount: number): FreeSl
 
 let sink = 0; // keeps the results alive so the work cannot be optimised away
 
-function measure(name: string, run: () => number, budget_ms?: number, runs = 100, warmup = 20): BenchResult {
+export function measure(name: string, run: () => number, budget_ms?: number, runs = 100, warmup = 20): BenchResult {
   for (let i = 0; i < warmup; i++) sink += run();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {

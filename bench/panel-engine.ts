@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { freeLoops, placeLoop, type Interval, type PanelInput, type Person, type TimeRange } from '../lib/availability';
-import type { BenchResult } from './engine';
+import { measure as measureRuns, prng, type BenchResult } from './engine';
 
 /**
  * Benchmarks of the panel engine. Data are generated from a fixed seed, so every run measures the
@@ -9,18 +9,6 @@ import type { BenchResult } from './engine';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
-
-/** mulberry32: a small, fast, seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // A window across the US (2026-03-08) and EU (2026-03-29) spring-forwards.
 const NOW = Date.parse('2026-03-02T13:00:00Z');
@@ -77,21 +65,7 @@ function scenario(seed: number, busyCount: number, kind: 'loop' | 'together'): P
   };
 }
 
-let sink = 0; // keeps the results alive so the work cannot be optimised away
-
-function measure(name: string, run: () => number, budget_ms?: number, runs = 50, warmup = 10): BenchResult {
-  for (let i = 0; i < warmup; i++) sink += run();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    sink += run();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;
-  const round = (x: number) => Math.round(x * 1000) / 1000;
-  return { name, median_ms: round(at(0.5)), p95_ms: round(at(0.95)), runs, ...(budget_ms === undefined ? {} : { budget_ms }) };
-}
+const measure = (name: string, run: () => number, budget_ms?: number) => measureRuns(name, run, budget_ms, 50, 10);
 
 export async function benchPanelEngine(): Promise<BenchResult[]> {
   const loop = scenario(1, 200, 'loop');
@@ -103,7 +77,6 @@ export async function benchPanelEngine(): Promise<BenchResult[]> {
     measure('freeLoops: 5 interviewers together for 30 minutes, 30-day window, 200 busy events each', () => freeLoops(together).length),
     measure('placeLoop: one loop start, same 5 interviewers', () => (placeLoop(loop, probe) ? 1 : 0)),
   ];
-  if (sink < 0) console.log(sink);
   return results;
 }
 

@@ -8,7 +8,7 @@ import { openPglite } from '../server/db';
 import { createMailer } from '../server/mail';
 import { startFakeGoogle } from '../tests/fakes/google';
 import { connectThroughConsent } from '../tests/support/oauth';
-import type { BenchResult } from './engine';
+import { prng, type BenchResult } from './engine';
 
 /**
  * The candidate's booking page of a five-person panel (`GET /b/:token/slots`): five interviewers in
@@ -36,18 +36,6 @@ const PEOPLE = [
   { email: 'kiran@example.com', name: 'Kiran Kolkata', zone: 'Asia/Kolkata', hours: { start: '14:00', end: '22:00' } },
   { email: 'lupe@example.com', name: 'Lupe LosAngeles', zone: 'America/Los_Angeles', hours: { start: '06:00', end: '14:00' } },
 ] as const;
-
-/** mulberry32: the same events on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function callerOf(parley: Parley): Call {
   return (p, init = {}) =>

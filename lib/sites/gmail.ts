@@ -1,4 +1,4 @@
-import { emailKey, isEmail } from './people';
+import { emailKey, isEmail, mailRecipient, rankMailRecipients, type MailPerson } from './people';
 import { OPTIONAL_SITES } from './optional';
 import { page, type Composer, type Recipient, type SiteAdapter } from './types';
 
@@ -172,10 +172,7 @@ export function findComposers(root: ParentNode): Composer[] {
 /** "Camille Dufresne <camille@proton.example>", "camille@proton.example", "Rita (rita@acme.example)". */
 const ADDRESS = /[^\s<>()",;:]+@[^\s<>()",;:]+\.[\p{L}]{2,}/u;
 
-export interface Address {
-  address: string;
-  name?: string;
-}
+export type Address = MailPerson;
 
 const clean = (text: string | null | undefined) => (text ?? '').replace(/\s+/g, ' ').trim();
 
@@ -255,23 +252,8 @@ function threadSenders(composer: Composer): Address[] {
   return senders;
 }
 
-const domainOf = (addr: string) => addr.slice(addr.lastIndexOf('@') + 1);
-
-/** Google's consumer domains: sharing one with the account says nothing about being a colleague. */
-const PUBLIC_DOMAIN = /^(?:gmail|googlemail)\.com$/i;
-
-/** Whether `addr` is on the account's own domain (or one of its subdomains). */
-function isColleague(addr: string, me: string): boolean {
-  const mine = domainOf(me);
-  const theirs = domainOf(addr);
-  return !PUBLIC_DOMAIN.test(mine) && (theirs === mine || theirs.endsWith(`.${mine}`));
-}
-
-/** `email:<address>`, lower-case; characters a recipient key cannot hold are percent-encoded. */
 /** Gmail's people are keyed by address, like every mail site's (see emailKey). */
 export const gmailKey = emailKey;
-
-const toRecipient = (p: Address): Recipient => ({ key: gmailKey(p.address), ...(p.name ? { name: p.name } : {}) });
 
 /** Addresses a compose window was opened with (`?view=cm&to=a@x.example,b@y.example`). */
 function addressesFromUrl(url: URL): Address[] {
@@ -292,19 +274,16 @@ function rankedRecipients(composer: Composer, url: URL): Address[] {
     const latest = threadSenders(composer).reverse().find((p) => p.address !== me);
     if (latest) people = [latest];
   }
-  if (!me) return people;
-  const others = people.filter((p) => p.address !== me);
-  const external = others.filter((p) => !isColleague(p.address, me));
-  return [...external, ...others.filter((p) => !external.includes(p))];
+  return rankMailRecipients(people, me);
 }
 
 export function recipientFor(composer: Composer, url: URL): Recipient | undefined {
   const [first] = rankedRecipients(composer, url);
-  return first && toRecipient(first);
+  return first && mailRecipient(first);
 }
 
 export function recipientChoices(composer: Composer, url: URL): Recipient[] {
-  return rankedRecipients(composer, url).map(toRecipient);
+  return rankedRecipients(composer, url).map(mailRecipient);
 }
 
 export const gmail: SiteAdapter = {

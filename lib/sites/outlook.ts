@@ -1,6 +1,6 @@
 import { openShadowRootsIn } from '../dom/observe-elements';
 import { visibleText } from './linkedin';
-import { cleanLine, emailKey, isEmail } from './people';
+import { cleanLine, emailKey, isEmail, mailRecipient, rankMailRecipients, type MailPerson } from './people';
 import { OPTIONAL_SITES } from './optional';
 import { page, type Composer, type Recipient, type SiteAdapter } from './types';
 
@@ -214,10 +214,7 @@ export function findComposers(root: ParentNode): Composer[] {
 /** "Camille Dufresne <camille@proton.example>", "camille@proton.example", "Camille (camille@…)". */
 const ADDRESS = /[^\s<>()",;:]+@[^\s<>()",;:]+\.[\p{L}]{2,}/u;
 
-export interface Address {
-  address: string;
-  name?: string;
-}
+export type Address = MailPerson;
 
 /** The address and display name a chip's title, label or text gives. */
 function addressOf(chip: Element): Address | undefined {
@@ -271,26 +268,8 @@ export function accountAddress(doc: Document): string | undefined {
   return undefined;
 }
 
-const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
-
-/** Personal mail domains: sharing one with the account says nothing about being a colleague. */
-const PUBLIC_DOMAIN = /^(?:(?:outlook|hotmail|live|msn|windowslive|yahoo|ymail|gmail|googlemail|icloud|me|mac|aol|gmx|web|proton|protonmail)\.[a-z.]{2,8}|pm\.me)$/i;
-
-/** Whether `address` is on the account's organisation domain, one of its subdomains or its parent. */
-function isColleague(address: string, me: string): boolean {
-  const mine = domainOf(me);
-  const theirs = domainOf(address);
-  return !PUBLIC_DOMAIN.test(mine) && (theirs === mine || theirs.endsWith(`.${mine}`) || mine.endsWith(`.${theirs}`));
-}
-
-
-/** `email:<address>`, lower-case; characters a recipient key cannot hold (`'`, `/`, `!`…) are percent-encoded. */
 /** Outlook's people are keyed by address, like every mail site's (see emailKey). */
 export const outlookKey = emailKey;
-
-function toRecipient(person: Address): Recipient {
-  return { key: outlookKey(person.address), ...(person.name ? { name: person.name } : {}) };
-}
 
 /** Addresses a compose deep link was opened with (`?to=a@x.example;b@y.example`). */
 function addressesFromUrl(url: URL): Address[] {
@@ -311,19 +290,16 @@ function rankedRecipients(composer: Composer, url: URL): Address[] {
   const isPageLevel = !composer.root.closest('[role="dialog"]') && !isShadowRoot(composer.root.getRootNode());
   if (people.length === 0 && isPageLevel) people = addressesFromUrl(url);
   const me = accountAddress(composer.root.ownerDocument);
-  if (!me) return people;
-  const others = people.filter((p) => p.address !== me);
-  const external = others.filter((p) => !isColleague(p.address, me));
-  return [...external, ...others.filter((p) => !external.includes(p))];
+  return rankMailRecipients(people, me);
 }
 
 export function recipientFor(composer: Composer, url: URL): Recipient | undefined {
   const [first] = rankedRecipients(composer, url);
-  return first && toRecipient(first);
+  return first && mailRecipient(first);
 }
 
 export function recipientChoices(composer: Composer, url: URL): Recipient[] {
-  return rankedRecipients(composer, url).map(toRecipient);
+  return rankedRecipients(composer, url).map(mailRecipient);
 }
 
 export const outlook: SiteAdapter = {

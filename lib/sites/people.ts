@@ -125,3 +125,34 @@ const percentEncoded = (ch: string) => [...new TextEncoder().encode(ch)].map((b)
 export function emailKey(address: string): string {
   return `email:${[...address.trim().toLowerCase()].map((ch) => (KEY_CHAR.test(ch) ? ch : percentEncoded(ch))).join('')}`;
 }
+
+/** Someone a mail is addressed to. */
+export interface MailPerson {
+  address: string;
+  name?: string;
+}
+
+/** Personal mail domains: sharing one with the signed-in account says nothing about being a colleague. */
+const PUBLIC_DOMAIN = /^(?:(?:outlook|hotmail|live|msn|windowslive|yahoo|ymail|gmail|googlemail|icloud|me|mac|aol|gmx|web|proton|protonmail)\.[a-z.]{2,8}|pm\.me)$/i;
+const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
+
+/** Whether `address` is on the account's organisation domain, one of its subdomains or its parent. */
+export function isColleague(address: string, me: string): boolean {
+  const mine = domainOf(me);
+  const theirs = domainOf(address);
+  return !PUBLIC_DOMAIN.test(mine) && (theirs === mine || theirs.endsWith(`.${mine}`) || mine.endsWith(`.${theirs}`));
+}
+
+/**
+ * The people a mail goes to, the likely candidate first: everyone outside the signed-in account's
+ * domain before colleagues, the account itself never. Without a known account, as listed.
+ */
+export function rankMailRecipients<P extends MailPerson>(people: P[], me: string | undefined): P[] {
+  if (!me) return people;
+  const others = people.filter((p) => p.address !== me);
+  const external = others.filter((p) => !isColleague(p.address, me));
+  return [...external, ...others.filter((p) => !external.includes(p))];
+}
+
+/** A mail person as a recipient, keyed by address like on every mail site. */
+export const mailRecipient = (p: MailPerson): { key: string; name?: string } => ({ key: emailKey(p.address), ...(p.name ? { name: p.name } : {}) });

@@ -258,7 +258,7 @@ export const BOOKING_JS = String.raw`(function () {
     empty.hidden = !none;
     if (none) {
       var text = root.getAttribute(state.error ? 'data-error' : 'data-empty');
-      empty.innerHTML = '';
+      empty.replaceChildren();
       var p = document.createElement('p');
       p.className = 'banner ' + (state.error ? 'banner-error' : 'banner-info');
       p.textContent = text;

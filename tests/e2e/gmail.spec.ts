@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { GMAIL_MATCHES } from '../../lib/sites/gmail';
+import { recordGrant } from '../support/chromium-grants';
 import { expect, fixture, signUpThroughOptions, test as base } from './fixtures';
 
 // Gmail access is an optional host permission: the recruiter turns Gmail on, Chromium asks, and once the
@@ -37,19 +38,6 @@ const launch = (profile: string) =>
   });
 
 const workerOf = async (context: BrowserContext): Promise<Worker> => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-
-/** What Chromium writes to the profile when the user accepts the prompt for `origins`. */
-function recordGrant(profile: string, extensionId: string, origins: string[]): void {
-  const file = path.join(profile, 'Default', 'Preferences');
-  const prefs = JSON.parse(readFileSync(file, 'utf8')) as { extensions: { settings: Record<string, Record<string, { explicit_host?: string[] }>> } };
-  const settings = prefs.extensions.settings[extensionId];
-  if (!settings) throw new Error('the extension has no settings in the profile yet');
-  for (const key of ['granted_permissions', 'active_permissions', 'runtime_granted_permissions']) {
-    const set = (settings[key] ??= {});
-    set.explicit_host = [...new Set([...(set.explicit_host ?? []), ...origins])];
-  }
-  writeFileSync(file, JSON.stringify(prefs));
-}
 
 const test = base.extend<{ extensionContext: BrowserContext }>({
   extensionContext: async ({}, use) => {
