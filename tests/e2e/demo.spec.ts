@@ -71,6 +71,8 @@ test('after a booking from the demo, the popup shows the interview with its zone
   await editor.click();
   await page.locator('.msg-thread').getByRole('button', { name: 'Share availability' }).click();
   await page.getByRole('dialog', { name: 'Share availability' }).getByRole('button', { name: 'Insert' }).click();
+  // Insert answers after the backend has made the link: wait for the text before reading it.
+  await expect(editor).toContainText(/View my availability: http:\/\/\S+\/b\/[A-Za-z0-9_-]{32}/);
   const link = (await editor.innerText()).match(/http:\/\/\S+\/b\/[A-Za-z0-9_-]{32}/)![0];
 
   // The candidate books through the link's JSON answers (the booking page has its own specs).
