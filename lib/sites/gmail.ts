@@ -1,3 +1,4 @@
+import { anyOf } from './dom';
 import { emailKey, isEmail, mailRecipient, rankMailRecipients, type MailPerson } from './people';
 import { OPTIONAL_SITES } from './optional';
 import { page, type Composer, type Recipient, type SiteAdapter } from './types';
@@ -70,9 +71,8 @@ export const selectors = {
   landmark: ['[role="main"]', '[role="dialog"]', 'body'],
 } as const satisfies Record<string, readonly string[]>;
 
-const any = (list: readonly string[]) => list.join(', ');
-const EDITOR = any(selectors.editor);
-const COMPOSE_FIELD = any(selectors.composeField);
+const EDITOR = anyOf(selectors.editor);
+const COMPOSE_FIELD = anyOf(selectors.composeField);
 
 const isApp = (url: URL) => url.protocol === 'https:' && url.hostname === 'mail.google.com' && /^\/mail(?:\/|$)/.test(url.pathname);
 
@@ -110,14 +110,14 @@ function editorsIn(scope: Element): HTMLElement[] {
   return [...scope.querySelectorAll<HTMLElement>(EDITOR)].filter(isUsableEditor);
 }
 
-const isLandmark = (el: Element) => el.matches(any(selectors.landmark));
+const isLandmark = (el: Element) => el.matches(anyOf(selectors.landmark));
 
 /**
  * The compose around a body: its dialog when it is the dialog's only body, else (inline reply, pop-out)
  * the nearest container that also holds the compose's fields. Never a container with a second body.
  */
 function composeRootFor(editor: HTMLElement): HTMLElement | undefined {
-  const dialog = editor.closest<HTMLElement>(any(selectors.composeWindow));
+  const dialog = editor.closest<HTMLElement>(anyOf(selectors.composeWindow));
   if (dialog && editorsIn(dialog).length === 1 && dialog.querySelector(COMPOSE_FIELD)) return dialog;
   for (let el = editor.parentElement; el; el = el.parentElement) {
     if (editorsIn(el).length > 1) return undefined;
@@ -155,7 +155,7 @@ export function findComposers(root: ParentNode): Composer[] {
     const el = root as HTMLElement;
     if (el.matches(EDITOR)) consider(el);
     const form = el.closest('form');
-    const around = el.closest<HTMLElement>(any(selectors.composeWindow)) ?? (form?.querySelector(COMPOSE_FIELD) ? form : null);
+    const around = el.closest<HTMLElement>(anyOf(selectors.composeWindow)) ?? (form?.querySelector(COMPOSE_FIELD) ? form : null);
     for (let up = around; up; up = isLandmark(up) ? null : up.parentElement) {
       const bodies = editorsIn(up);
       bodies.forEach(consider);
@@ -205,13 +205,13 @@ function addressOfChip(chip: Element): Address | undefined {
 /** The field a chip is in (`to`, `cc`, `bcc`): the name of the hidden input it carries, or of the field around it. */
 function fieldOf(chip: Element): string | undefined {
   const own = [...(chip.parentElement?.children ?? [])].find((el) => el.matches('input[type="hidden"][name]'));
-  return (own ?? chip.closest(any(selectors.otherField)))?.getAttribute('name')?.toLowerCase();
+  return (own ?? chip.closest(anyOf(selectors.otherField)))?.getAttribute('name')?.toLowerCase();
 }
 
 /** Everyone in the compose's To field, in order, once each: its chips, else what its hidden field holds. */
 export function toRecipients(composer: Composer): Address[] {
   const { root, editor } = composer;
-  const chipSelector = any(selectors.chip);
+  const chipSelector = anyOf(selectors.chip);
   const people = new Map<string, Address>();
   const add = (p: Address | undefined) => {
     if (p && !people.has(p.address)) people.set(p.address, p);
@@ -222,7 +222,7 @@ export function toRecipients(composer: Composer): Address[] {
     if (field === undefined || field === 'to') add(addressOfChip(chip));
   }
   if (people.size > 0) return [...people.values()];
-  for (const field of root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>(any(selectors.toField))) {
+  for (const field of root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>(anyOf(selectors.toField))) {
     if (!editor.contains(field)) peopleInValue(field.value).forEach(add);
   }
   return [...people.values()];
@@ -230,22 +230,22 @@ export function toRecipients(composer: Composer): Address[] {
 
 /** The signed-in account's address, from the account button's label; in a pop-out, the From field. */
 export function accountAddress(doc: Document, composer?: Composer): string | undefined {
-  for (const el of doc.querySelectorAll(any(selectors.account))) {
+  for (const el of doc.querySelectorAll(anyOf(selectors.account))) {
     const found = address(el.getAttribute('aria-label'));
     if (found) return found;
   }
-  const from = composer?.root.querySelector<HTMLInputElement>(any(selectors.from));
+  const from = composer?.root.querySelector<HTMLInputElement>(anyOf(selectors.from));
   return address(from?.value);
 }
 
 /** Who wrote the thread's messages, latest last: what an inline reply goes to when it shows no chips. */
 function threadSenders(composer: Composer): Address[] {
   const thread = composer.root.closest('[role="main"]');
-  if (!thread || composer.root.closest(any(selectors.composeWindow))) return [];
+  if (!thread || composer.root.closest(anyOf(selectors.composeWindow))) return [];
   const senders: Address[] = [];
-  for (const message of thread.querySelectorAll(any(selectors.threadMessage))) {
+  for (const message of thread.querySelectorAll(anyOf(selectors.threadMessage))) {
     if (message.contains(composer.root) || composer.root.contains(message)) continue;
-    const chip = message.querySelector(any(selectors.sender));
+    const chip = message.querySelector(anyOf(selectors.sender));
     const sender = chip && addressOfChip(chip);
     if (sender) senders.push(sender);
   }
@@ -269,7 +269,7 @@ function addressesFromUrl(url: URL): Address[] {
 function rankedRecipients(composer: Composer, url: URL): Address[] {
   const me = accountAddress(composer.root.ownerDocument, composer);
   let people = toRecipients(composer);
-  if (people.length === 0 && !composer.root.closest(any(selectors.composeWindow))) people = addressesFromUrl(url);
+  if (people.length === 0 && !composer.root.closest(anyOf(selectors.composeWindow))) people = addressesFromUrl(url);
   if (people.length === 0) {
     const latest = threadSenders(composer).reverse().find((p) => p.address !== me);
     if (latest) people = [latest];

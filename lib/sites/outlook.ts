@@ -1,5 +1,5 @@
 import { openShadowRootsIn } from '../dom/observe-elements';
-import { visibleText } from './linkedin';
+import { anyOf, isShadowRoot, visibleText } from './dom';
 import { cleanLine, emailKey, isEmail, mailRecipient, rankMailRecipients, type MailPerson } from './people';
 import { OPTIONAL_SITES } from './optional';
 import { page, type Composer, type Recipient, type SiteAdapter } from './types';
@@ -85,9 +85,8 @@ export const selectors = {
   landmark: ['[role="main"]', 'main', '[role="complementary"]', '[role="dialog"]', 'body'],
 } as const satisfies Record<string, readonly string[]>;
 
-const any = (list: readonly string[]) => list.join(', ');
-const BODY = any(selectors.body);
-const SEND = any(selectors.send);
+const BODY = anyOf(selectors.body);
+const SEND = anyOf(selectors.send);
 
 const isApp = (url: URL) =>
   url.protocol === 'https:' && HOSTS.has(url.hostname) && /^\/mail(?:\/|$)/.test(url.pathname);
@@ -120,16 +119,12 @@ export const outlookPages = {
 // Composers.
 
 /** Bodies labelled as such: what they hold (quoted mail, cards, buttons) never makes them a well. */
-const LABELLED_BODY = any(selectors.body.filter((s) => s.includes('aria-label')));
-
-function isShadowRoot(node: Node): node is ShadowRoot {
-  return node.nodeType === 11 && 'host' in node;
-}
+const LABELLED_BODY = anyOf(selectors.body.filter((s) => s.includes('aria-label')));
 
 /** A recipient well: labelled as one, or an unlabelled editable textbox holding persona chips. */
 function isWell(el: Element): boolean {
   if (el.matches(LABELLED_BODY)) return false;
-  return el.matches(any(selectors.toWell)) || el.matches(any(selectors.otherWell)) || el.querySelector(any(selectors.chip)) !== null;
+  return el.matches(anyOf(selectors.toWell)) || el.matches(anyOf(selectors.otherWell)) || el.querySelector(anyOf(selectors.chip)) !== null;
 }
 
 function isUsableBody(el: Element): boolean {
@@ -156,7 +151,7 @@ function composeRootFor(body: HTMLElement): HTMLElement | undefined {
     if (bodiesIn(el) > 1) break;
     if (wellsIn(el, body).length > 0) return el;
     if (!withSend && el.querySelector(SEND)) withSend = el;
-    if (el.matches(any(selectors.landmark))) break;
+    if (el.matches(anyOf(selectors.landmark))) break;
   }
   return withSend;
 }
@@ -193,7 +188,7 @@ export function findComposers(root: ParentNode): Composer[] {
     // mutations (typing in a body, the message list, the reading pane) are not climbed from, to keep the
     // observer cheap.
     const inCompose = !el.closest(BODY) && (el.matches(SEND) || el.querySelector(SEND) !== null || el.closest(EDITABLE) !== null);
-    for (let up = inCompose ? el.parentElement : null; up && !up.matches(any(selectors.landmark)); up = up.parentElement) {
+    for (let up = inCompose ? el.parentElement : null; up && !up.matches(anyOf(selectors.landmark)); up = up.parentElement) {
       const bodies = [...up.querySelectorAll<HTMLElement>(BODY)].filter(isUsableBody);
       if (bodies.length > 1) break;
       if (bodies[0]) {
@@ -234,8 +229,8 @@ function addressOf(chip: Element): Address | undefined {
 function toWellOf(composer: Composer): HTMLElement | undefined {
   const wells = wellsIn(composer.root, composer.editor);
   return (
-    wells.find((el) => el.matches(any(selectors.toWell))) ??
-    wells.find((el) => !el.matches(any(selectors.otherWell)) && !el.closest(any(selectors.otherWell)))
+    wells.find((el) => el.matches(anyOf(selectors.toWell))) ??
+    wells.find((el) => !el.matches(anyOf(selectors.otherWell)) && !el.closest(anyOf(selectors.otherWell)))
   );
 }
 
@@ -245,7 +240,7 @@ export function toRecipients(composer: Composer): Address[] {
   if (!well) return [];
   const people = new Map<string, Address>();
   const read: Element[] = []; // chips that gave an address: the elements inside them are the same person
-  for (const chip of well.querySelectorAll(any(selectors.chip))) {
+  for (const chip of well.querySelectorAll(anyOf(selectors.chip))) {
     if (read.some((outer) => outer.contains(chip))) continue;
     const person = addressOf(chip);
     if (!person) continue;

@@ -1,5 +1,5 @@
 import { openShadowRootsIn } from '../dom/observe-elements';
-import { visibleText } from './linkedin';
+import { anyOf, childOfHolding, isShadowRoot, isTextarea, isWritable, queryAny, visibleText } from './dom';
 import { cleanLine, contactsIn, splitName } from './people';
 import { page, type CandidateProfile, type Composer, type ProfileAnchor, type Recipient, type SiteAdapter } from './types';
 
@@ -63,9 +63,8 @@ export const selectors = {
   landmark: ['main', '[role="main"]', 'aside', '[role="complementary"]', '[role="dialog"]', 'body'],
 } as const satisfies Record<string, readonly string[]>;
 
-const any = (list: readonly string[]) => list.join(', ');
-const EDITOR = any(selectors.editor);
-const SIDE_CARD = any(selectors.sideCard);
+const EDITOR = anyOf(selectors.editor);
+const SIDE_CARD = anyOf(selectors.sideCard);
 const HOSTS = new Set(['app.talent.io', 'www.talent.io']);
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -170,14 +169,6 @@ function candidateIdOfLink(a: Element, pageUrl: URL): string | undefined {
   }
 }
 
-function queryAny(scope: ParentNode, list: readonly string[]): Element | null {
-  for (const selector of list) {
-    const found = scope.querySelector(selector);
-    if (found) return found;
-  }
-  return null;
-}
-
 const inSideCard = (el: Element) => el.closest(SIDE_CARD) !== null;
 
 /** Visible, cleaned text of the first element matching `list` in `scope` outside side cards. */
@@ -200,7 +191,7 @@ function textOf(scope: ParentNode, list: readonly string[]): string | undefined 
  * profile, otherwise the page's main region. A contact-request modal is never mistaken for the profile.
  */
 function profileScope(doc: Document, id: string, pageUrl: URL): Element | undefined {
-  const overlays = [...doc.querySelectorAll(any(selectors.overlay))].reverse();
+  const overlays = [...doc.querySelectorAll(anyOf(selectors.overlay))].reverse();
   const overlay = overlays.find(
     (el) =>
       queryAny(el, selectors.profileRoot) !== null ||
@@ -258,7 +249,7 @@ export function talentioProfile(doc: Document, url: URL): ProfileAnchor | undefi
   const name = heading && splitName(visibleText(heading));
   if (!id || !scope || !heading || !name) return undefined;
 
-  const contact = [...scope.querySelectorAll(any(selectors.contact))].filter((el) => !inSideCard(el));
+  const contact = [...scope.querySelectorAll(anyOf(selectors.contact))].filter((el) => !inSideCard(el));
   const { emails, phones } = contactsIn(contact);
   const location = textOf(scope, selectors.location);
   const context = positionOf(doc, scope, url);
@@ -282,23 +273,13 @@ export function talentioProfile(doc: Document, url: URL): ProfileAnchor | undefi
 // ---------------------------------------------------------------------------------------------
 // Message composers.
 
-function isShadowRoot(node: Node): node is ShadowRoot {
-  return node.nodeType === 11 && 'host' in node;
-}
-
-function isUsableEditor(el: Element): boolean {
-  if (el.tagName === 'TEXTAREA') return !(el as HTMLTextAreaElement).disabled && !(el as HTMLTextAreaElement).readOnly;
-  const editable = el.getAttribute('contenteditable');
-  return editable === 'true' || editable === '' || editable === 'plaintext-only';
-}
-
 function primaryEditor(form: Element): HTMLElement | undefined {
-  const editors = [...form.querySelectorAll<HTMLElement>(EDITOR)].filter(isUsableEditor);
-  return editors.find((el) => el.tagName !== 'TEXTAREA') ?? editors[0];
+  const editors = [...form.querySelectorAll<HTMLElement>(EDITOR)].filter(isWritable);
+  return editors.find((el) => !isTextarea(el)) ?? editors[0];
 }
 
 function editorCount(scope: Element): number {
-  return [...scope.querySelectorAll(EDITOR)].filter(isUsableEditor).length;
+  return [...scope.querySelectorAll(EDITOR)].filter(isWritable).length;
 }
 
 /**
@@ -307,30 +288,24 @@ function editorCount(scope: Element): number {
  * requests, search) are not message composers.
  */
 function conversationRootFor(form: HTMLElement): HTMLElement | undefined {
-  const log = any(selectors.messageLog);
-  const heading = any(selectors.heading);
+  const log = anyOf(selectors.messageLog);
+  const heading = anyOf(selectors.heading);
   let withLog: HTMLElement | undefined;
   for (let el = form.parentElement; el; el = el.parentElement) {
     if (editorCount(el) > 1) break;
     if (!withLog && el.querySelector(log)) withLog = el;
     if (withLog && [...el.querySelectorAll(heading)].some((h) => !form.contains(h) && !h.closest(log))) return el;
-    if (el.matches(any(selectors.landmark))) break;
+    if (el.matches(anyOf(selectors.landmark))) break;
   }
   return withLog;
 }
 
-function mountAfterFor(editor: HTMLElement, form: HTMLElement): HTMLElement {
-  let el = editor;
-  while (el.parentElement && el.parentElement !== form) el = el.parentElement;
-  return el.parentElement === form ? el : editor;
-}
-
 export function composerFor(editor: HTMLElement): Composer | undefined {
-  if (!editor.matches(EDITOR) || !isUsableEditor(editor)) return undefined;
+  if (!editor.matches(EDITOR) || !isWritable(editor)) return undefined;
   const form = editor.closest<HTMLElement>('form');
   if (!form || primaryEditor(form) !== editor || !queryAny(form, selectors.send)) return undefined;
   const root = conversationRootFor(form);
-  return root ? { editor, root, mountAfter: mountAfterFor(editor, form) } : undefined;
+  return root ? { editor, root, mountAfter: childOfHolding(editor, form) } : undefined;
 }
 
 /** Composers in `root`, in `root` itself, in the form `root` sits in and in open shadow roots below it. */
@@ -360,18 +335,18 @@ export function findComposers(root: ParentNode): Composer[] {
  */
 export function recipientFor(composer: Composer, url: URL): Recipient | undefined {
   const form = composer.editor.closest('form');
-  const log = any(selectors.messageLog);
+  const log = anyOf(selectors.messageLog);
   const outside = (el: Element) => !form?.contains(el) && !el.closest(log);
   const ids = new Set<string>();
   for (const a of composer.root.querySelectorAll('a[href]')) {
     const id = outside(a) ? candidateIdOfLink(a, url) : undefined;
     if (id) ids.add(id);
   }
-  const pageLevel = !isShadowRoot(composer.root.getRootNode()) && !composer.root.closest(any(selectors.overlay));
+  const pageLevel = !isShadowRoot(composer.root.getRootNode()) && !composer.root.closest(anyOf(selectors.overlay));
   const fromUrl = pageLevel ? (candidateIdFrom(url) ?? conversationCandidateIdFrom(url)) : undefined;
   const id = ids.size === 1 ? [...ids][0] : ids.size === 0 ? fromUrl : undefined;
   if (!id) return undefined;
-  const heading = [...composer.root.querySelectorAll(any(selectors.heading))].find(outside);
+  const heading = [...composer.root.querySelectorAll(anyOf(selectors.heading))].find(outside);
   const name = heading ? visibleText(heading) : '';
   const { key, profileUrl } = candidate(id);
   return { key, ...(name ? { name } : {}), profileUrl };
