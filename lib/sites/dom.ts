@@ -1,3 +1,5 @@
+import { cleanLine } from './people';
+
 // DOM helpers every site adapter shares: selector lists tried in order, shadow roots, and the text a
 // person actually sees.
 
@@ -95,4 +97,16 @@ export function visibleText(el: Element): string {
   };
   walk(el);
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The first non-empty line of visible text among the elements matching `list` in `scope`, selectors in order. */
+export function firstLineOf(scope: ParentNode, list: readonly string[], skip: (el: Element) => boolean): string | undefined {
+  for (const selector of list) {
+    for (const el of scope.querySelectorAll(selector)) {
+      if (skip(el)) continue;
+      const text = cleanLine(visibleText(el));
+      if (text) return text;
+    }
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 import { openShadowRootsIn } from '../dom/observe-elements';
-import { anyOf, closestAcrossShadow, queryAny, visibleText } from './dom';
+import { anyOf, firstLineOf, closestAcrossShadow, queryAny, visibleText } from './dom';
 import { repliedIn } from './linkedin-composers';
 import { linkedinFlavour, linkedinPages, refFromPath, refsIn, sameRef, type LinkedInRef } from './linkedin-urls';
 import { cleanLine, contactsIn, splitName, titleAndCompany } from './people';
@@ -76,16 +76,7 @@ function closestWithin(el: Element, selector: string, boundary: Element): Elemen
 }
 
 /** Visible, cleaned text of the first element matching `list` in `scope` outside side cards. */
-function textOf(scope: ParentNode, list: readonly string[]): string | undefined {
-  for (const selector of list) {
-    for (const el of scope.querySelectorAll(selector)) {
-      if (inSideCard(el)) continue;
-      const text = cleanLine(visibleText(el));
-      if (text) return text;
-    }
-  }
-  return undefined;
-}
+const textOf = (scope: ParentNode, list: readonly string[]) => firstLineOf(scope, list, inSideCard);
 
 /** The profile header and its name heading. Recruiter always has an h1; the newer layout never does. */
 function profileHeader(main: Element, needsH1: boolean): { card: Element; heading: HTMLElement } | undefined {

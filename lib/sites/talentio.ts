@@ -1,5 +1,5 @@
 import { openShadowRootsIn } from '../dom/observe-elements';
-import { anyOf, childOfHolding, isShadowRoot, isTextarea, isWritable, queryAny, visibleText } from './dom';
+import { anyOf, firstLineOf, childOfHolding, isShadowRoot, isTextarea, isWritable, queryAny, visibleText } from './dom';
 import { cleanLine, contactsIn, splitName } from './people';
 import { page, type CandidateProfile, type Composer, type ProfileAnchor, type Recipient, type SiteAdapter } from './types';
 
@@ -172,16 +172,7 @@ function candidateIdOfLink(a: Element, pageUrl: URL): string | undefined {
 const inSideCard = (el: Element) => el.closest(SIDE_CARD) !== null;
 
 /** Visible, cleaned text of the first element matching `list` in `scope` outside side cards. */
-function textOf(scope: ParentNode, list: readonly string[]): string | undefined {
-  for (const selector of list) {
-    for (const el of scope.querySelectorAll(selector)) {
-      if (inSideCard(el)) continue;
-      const text = cleanLine(visibleText(el));
-      if (text) return text;
-    }
-  }
-  return undefined;
-}
+const textOf = (scope: ParentNode, list: readonly string[]) => firstLineOf(scope, list, inSideCard);
 
 // ---------------------------------------------------------------------------------------------
 // Candidate profiles.

@@ -21,6 +21,13 @@ import { loadSettings } from './settings.js';
  * (lookup) and sealed (to write the same link into every mail about the booking).
  */
 
+/**
+ * How long after the interview's end its recruiter link still opens. The page shows the candidate's phone
+ * and e-mail, and mail is forwarded and archived: a link in an old mail should not show them for ever.
+ * The interview stays in the Parley extension.
+ */
+export const RECRUITER_LINK_DAYS_AFTER = 30;
+
 /** Every request to recruiter views from one client (the token space itself is far too large to guess). */
 const VIEW_PER_IP: RateRule = { name: 'recruiter-view:ip', windowMs: 60_000, limit: 120 };
 
@@ -92,6 +99,9 @@ export function recruiterViewRoutes(deps: Deps) {
     const [link] = await deps.db.query<{ booking_id: string }>(`select booking_id from recruiter_links where token_hash = $1`, [hashToken(token)]);
     const booking = link && (await findBooking(deps.db, link.booking_id));
     if (!booking) return c.html(messagePage('We could not find this interview', 'It may have been deleted. Your upcoming interviews are in the Parley extension.'), 404);
+    if (deps.clock() > booking.ends_at.getTime() + RECRUITER_LINK_DAYS_AFTER * 86_400_000) {
+      return c.html(messagePage('This link has expired', `Links in Parley's mails open for ${RECRUITER_LINK_DAYS_AFTER} days after the interview. The interview is still in the Parley extension: click the Parley icon in your browser's toolbar.`), 410);
+    }
     const [more] = await deps.db.query<{ cancelled_by: string | null }>(`select cancelled_by from bookings where id = $1`, [booking.id]);
     const settings = await loadSettings(deps.db, booking.recruiter_id);
     return c.html(recruiterPage({

@@ -108,6 +108,21 @@ describe("the recruiter's own view (/r/:token)", () => {
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;onerror=x');
   });
 
+  it('stops opening 30 days after the interview ended, and says where the interview still is', async () => {
+    const { interview } = await book(null);
+    const token = viewLink(recruiterMails()[0]!.text)![2]!;
+    const [row] = await t.db().query<{ ends_at: Date }>(`select ends_at from bookings where id = $1`, [interview.id]);
+    t.state.now = row!.ends_at.getTime() + 30 * 86_400_000;
+    expect((await t.request(`/r/${token}`)).status).toBe(200);
+    t.state.now += 60_000;
+    const expired = await t.request(`/r/${token}`);
+    expect(expired.status).toBe(410);
+    const page = await expired.text();
+    expect(page).toContain('This link has expired');
+    expect(page).toContain('still in the Parley extension');
+    expect(page).not.toContain('carla@example.com');
+  });
+
   it('refuses malformed and unknown tokens, and never answers a candidate token', async () => {
     const { inv } = await book(null);
     expect((await t.request('/r/not-a-token')).status).toBe(400);
