@@ -13,6 +13,7 @@ import { CSS } from './pages/layout.js';
 import { atsRoutes } from './routes/ats.js';
 import { authRoutes } from './routes/auth.js';
 import { bookingRoutes } from './routes/booking.js';
+import { resolveClient } from './routes/client-key.js';
 import { calendarRoutes } from './routes/calendar.js';
 import { connectionRoutes } from './routes/connections.js';
 import { interviewRoutes, notificationRoutes } from './routes/interviews.js';
@@ -55,6 +56,7 @@ export function createApp(deps: Deps) {
     .route('/panels', panelRoutes(deps));
 
   const app = new Hono<AppEnv>();
+  app.use('*', resolveClient(deps.config.trustProxyHops));
   // Outside secureHeaders, so it edits the policy after it is set: the join gateway forwards a form
   // post to the provider's meeting, so its form-action must allow https destinations.
   app.use('/j/*', async (c, next) => {

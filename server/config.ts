@@ -33,6 +33,9 @@ const EnvSchema = z.object({
   MICROSOFT_GRAPH_URL: z.url().default('https://graph.microsoft.com/v1.0'),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   BUSY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  // Reverse proxies in front of Parley that append the client's address to X-Forwarded-For (0 = none:
+  // the header is ignored, since anyone can send it).
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   JITSI_BASE_URL: z.url().default('https://meet.jit.si'),
   ZOOM_ACCOUNT_ID: z.string().optional(),
   ZOOM_CLIENT_ID: z.string().optional(),
@@ -69,6 +72,8 @@ export interface Config {
   providerTimeoutMs: number;
   /** How long booking pages reuse an interviewer's busy time (0 = always read live). */
   busyCacheTtlMs: number;
+  /** Proxies whose X-Forwarded-For entries name the client (rate limits, join logs). */
+  trustProxyHops: number;
   jitsiBaseUrl: string;
   zoom: { accountId?: string; clientId?: string; clientSecret?: string; oauthUrl: string; apiUrl: string };
   lever: { apiUrl: string; appUrl: string };
@@ -105,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
     busyCacheTtlMs: e.BUSY_CACHE_TTL_MS,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
     jitsiBaseUrl: e.JITSI_BASE_URL.replace(/\/$/, ''),
     lever: { apiUrl: e.LEVER_API_URL.replace(/\/$/, ''), appUrl: e.LEVER_APP_URL.replace(/\/$/, '') },
     greenhouse: { apiUrl: e.GREENHOUSE_API_URL.replace(/\/$/, ''), appUrl: e.GREENHOUSE_APP_URL.replace(/\/$/, '') },

@@ -25,4 +25,4 @@ export interface AuthedRecruiter {
   name: string;
 }
 
-export type AppEnv = { Variables: { recruiter: AuthedRecruiter } };
+export type AppEnv = { Variables: { recruiter: AuthedRecruiter; client: string } };

@@ -4,6 +4,7 @@ import { loadConfig } from '../../server/config.js';
 import { openDatabase, type Database } from '../../server/db.js';
 import { createMailer } from '../../server/mail.js';
 import { consume, ipBucket, LIMITS, sweepRateLimits } from '../../server/rate-limit.js';
+import { forwardedClient } from '../../server/routes/client-key.js';
 import { form, useParley } from './harness.js';
 
 /*
@@ -26,7 +27,7 @@ afterEach(async () => {
 });
 
 /** Another Parley process on the same database, with the test's clock. */
-async function secondProcess(): Promise<Parley> {
+async function secondProcess(env: Record<string, string> = {}): Promise<Parley> {
   let db = t.db();
   let own: Database | undefined;
   if (process.env.DATABASE_URL) {
@@ -35,7 +36,7 @@ async function secondProcess(): Promise<Parley> {
     url.searchParams.set('options', `-c search_path=${schema},public`);
     db = own = await openDatabase({ databaseUrl: url.toString() });
   }
-  const config = loadConfig({ PUBLIC_URL: 'http://parley.test', PARLEY_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'), DATA_DIR: '/nonexistent-parley-test' });
+  const config = loadConfig({ PUBLIC_URL: 'http://parley.test', PARLEY_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'), DATA_DIR: '/nonexistent-parley-test', ...env });
   const parley = await bootParley(config, { db, clock: () => t.state.now, startJobs: false, mailer: createMailer({ from: 'x@parley.test', outbox: () => undefined }) });
   second = { parley, db: own };
   return parley;
@@ -173,6 +174,26 @@ describe('the counter', () => {
     expect((await consume(deps, [[rule, 'a']])).limited).toBe(false); // a new window (and a sweep in the background)
     await sweepRateLimits(deps);
     expect(await t.db().query(`select 1 from rate_limits where window_start < $1`, [new Date(t.state.now - 86_400_000)])).toHaveLength(0);
+  });
+
+  it('behind a proxy (TRUST_PROXY_HOPS=1): each client behind it has its own count, and a forged header gains nothing', async () => {
+    const proxied = await secondProcess({ TRUST_PROXY_HOPS: '1' });
+    const proxy = '10.0.0.5';
+    const via = (client: string, forged = '') => ({ 'x-forwarded-for': `${forged}${client}` });
+    for (let i = 0; i < LIMITS.authPerIp.limit; i++) {
+      // The client forges a new address on the left of every request; the proxy appends the real one.
+      const res = await from(proxied, proxy, '/api/auth/login', jsonBody({ email: `nobody${i}@example.com`, password: 'x' }, via('203.0.113.9', `198.18.0.${i % 250}, `)));
+      expect(res.status).toBe(401);
+    }
+    const register = { email: 'new@example.com', name: 'New', password: 'correct horse battery' };
+    expect((await from(proxied, proxy, '/api/auth/register', jsonBody(register, via('203.0.113.9')))).status).toBe(429);
+    // Another client behind the same proxy is not locked out with the first.
+    expect((await from(proxied, proxy, '/api/auth/register', jsonBody(register, via('203.0.113.10')))).status).toBe(201);
+    // Without TRUST_PROXY_HOPS the header is anyone's to send, so it is ignored: the connection counts.
+    expect(forwardedClient('10.0.0.5', '203.0.113.9', 0)).toBe('10.0.0.5');
+    expect(forwardedClient('10.0.0.5', '1.2.3.4, 203.0.113.9, 10.0.0.4', 2)).toBe('203.0.113.9');
+    expect(forwardedClient('10.0.0.5', '203.0.113.9', 3)).toBe('203.0.113.9');
+    expect(forwardedClient('10.0.0.5', 'not-an-address', 1)).toBe('10.0.0.5');
   });
 
   it('puts IPv6 clients in their /64 and IPv4-mapped addresses with IPv4', () => {
