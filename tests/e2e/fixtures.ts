@@ -1,4 +1,4 @@
-import { test as base, chromium, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { serve, type ServerType } from '@hono/node-server';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,6 +10,7 @@ import { loadConfig } from '../../server/config';
 import { openPglite } from '../../server/db';
 import type { OutboxMessage } from '../../server/mail';
 import { createMailer } from '../../server/mail';
+import { recordGrant } from '../support/chromium-grants';
 
 const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
 /** A fixture page: "x.html" from tests/fixtures/linkedin, or "dir/x.html" from tests/fixtures. */
@@ -107,11 +108,10 @@ export async function serveLinkedIn(context: BrowserContext, pages: Record<strin
 }
 
 /**
- * A copy of the built extension whose optional host permissions (`hosts`) count as already granted.
- * Headless Chromium cannot accept the browser's own permission prompt, so journeys that need Gmail or
- * Outlook access (or a page to inject into as the context menu's activeTab would) start from here;
- * everything else — registering the site scripts from the granted permission, injecting, the UI — is
- * the real extension.
+ * A copy of the built extension that holds `hosts` as required host permissions. Only for the context
+ * menu's journey: a menu click grants activeTab on the page, and headless Chromium offers no menu to
+ * click, so the page's host is granted up front instead. Optional hosts (Gmail, Outlook) are granted the
+ * way the browser records the recruiter's "Allow" instead: launchWithGrants.
  */
 export function extensionWithHosts(hosts: string[]): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'parley-ext-'));
@@ -124,13 +124,32 @@ export function extensionWithHosts(hosts: string[]): string {
   return dir;
 }
 
-/** A browser with `extensionDir` loaded (see extensionWithHosts). */
-export async function launchExtension(extensionDir: string): Promise<{ context: BrowserContext; extensionId: string }> {
-  const context = await chromium.launchPersistentContext(mkdtempSync(path.join(tmpdir(), 'parley-profile-')), {
+const launchPersistent = (profile: string, extensionDir: string) =>
+  chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: [...CHROMIUM_ARGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
   });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  return { context, extensionId: new URL(worker.url()).host };
+
+export const workerOf = async (context: BrowserContext): Promise<Worker> =>
+  context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+
+/**
+ * The built extension, unchanged, in a profile where the recruiter has already allowed the optional host
+ * permissions `origins` (tests/support/chromium-grants.ts says why a test cannot click "Allow"). The
+ * browser starts once to install the extension, closes, gets the grant recorded, and starts again.
+ */
+export async function launchWithGrants(origins: string[]): Promise<{ context: BrowserContext; extensionId: string }> {
+  const profile = mkdtempSync(path.join(tmpdir(), 'parley-profile-'));
+  const first = await launchPersistent(profile, EXTENSION_DIR);
+  const extensionId = new URL((await workerOf(first)).url()).host;
+  await first.close();
+  recordGrant(profile, extensionId, origins);
+  return { context: await launchPersistent(profile, EXTENSION_DIR), extensionId };
+}
+
+/** A browser with `extensionDir` loaded (see extensionWithHosts). */
+export async function launchExtension(extensionDir: string): Promise<{ context: BrowserContext; extensionId: string }> {
+  const context = await launchPersistent(mkdtempSync(path.join(tmpdir(), 'parley-profile-')), extensionDir);
+  return { context, extensionId: new URL((await workerOf(context)).url()).host };
 }

@@ -1,25 +1,11 @@
-import { chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { CHROMIUM_ARGS } from '../../playwright.config';
+import type { BrowserContext, Page } from '@playwright/test';
 import { GMAIL_MATCHES } from '../../lib/sites/gmail';
-import { recordGrant } from '../support/chromium-grants';
-import { expect, fixture, signUpThroughOptions, test as base } from './fixtures';
+import { expect, fixture, launchWithGrants, signUpThroughOptions, test as base, workerOf } from './fixtures';
 
 // Gmail access is an optional host permission: the recruiter turns Gmail on, Chromium asks, and once the
-// permission is granted the background registers the Gmail content script. Headless Chromium gives a test
-// no way to answer that prompt: `permissions.request` (from an extension page, with a real click as the
-// user gesture) never settles; `--apps-gallery-install-auto-confirm-for-tests` does not apply to it;
-// chrome://extensions' `developerPrivate.addHostPermission` reports success but grants nothing for an
-// optional host; and `scripting.registerContentScripts` without the permission succeeds, yet Chromium
-// never injects the script. What does work is what Chromium itself does when the user accepts: it records
-// the origin in the extension's granted and active permissions in the profile's Preferences. So the browser
-// is started once with the real built extension, closed, given that record, and started again: the
-// permission is then granted (optional, as in production), and the background's own start-up sync
-// registers the script. Everything after the prompt is the real extension.
+// permission is granted the background registers the Gmail content script. The test starts from a profile
+// where that "Allow" is recorded (launchWithGrants); everything after the prompt is the real extension.
 
-const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
 const INBOX = 'https://mail.google.com/mail/u/0/#inbox';
 const THREAD = 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWDsKmBvTjZrLcHnNqWxPpVl';
 const LINK = /View my availability: http:\/\/127\.0\.0\.1:\d+\/b\/[A-Za-z0-9_-]{32}/;
@@ -30,23 +16,9 @@ declare const chrome: {
   scripting: { getRegisteredContentScripts(): Promise<{ id: string; js?: string[]; matches?: string[] }[]> };
 };
 
-const launch = (profile: string) =>
-  chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`],
-  });
-
-const workerOf = async (context: BrowserContext): Promise<Worker> => context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-
 const test = base.extend<{ extensionContext: BrowserContext }>({
   extensionContext: async ({}, use) => {
-    const profile = mkdtempSync(path.join(tmpdir(), 'parley-profile-'));
-    const first = await launch(profile);
-    const extensionId = new URL((await workerOf(first)).url()).host;
-    await first.close();
-    recordGrant(profile, extensionId, GMAIL_MATCHES);
-    const context = await launch(profile);
+    const { context } = await launchWithGrants(GMAIL_MATCHES);
     await use(context);
     await context.close();
   },

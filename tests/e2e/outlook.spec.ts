@@ -1,51 +1,35 @@
-import type { BrowserContext, Worker } from '@playwright/test';
+import type { BrowserContext } from '@playwright/test';
 import { OUTLOOK_MATCHES } from '../../lib/sites/outlook';
-import { expect, extensionWithHosts, fixture, launchExtension, signUpThroughOptions, test as base } from './fixtures';
+import { expect, fixture, launchWithGrants, signUpThroughOptions, test as base, workerOf } from './fixtures';
 
-// Outlook access is an optional host permission, granted by the recruiter in a browser prompt. Headless
-// Chromium offers no way for a test to answer that prompt: `permissions.request` (with a user gesture)
-// never settles, `--apps-gallery-install-auto-confirm-for-tests=accept` does not apply to it, and
-// chrome://extensions' `developerPrivate.addHostPermission` only re-grants withheld *required* hosts.
-// Registering the script without the permission succeeds, but Chromium then never injects it. So the test
-// loads a copy of the built extension whose manifest holds the Outlook origins as granted host
-// permissions (what the browser records once the recruiter accepts the prompt) and registers the content
-// script from the service worker as the background does.
+// Outlook access is an optional host permission: the recruiter turns Outlook on, the browser asks, and
+// once it is granted the background registers the Outlook content script. The test starts from a profile
+// where that "Allow" is recorded (launchWithGrants); everything after the prompt is the real extension.
 
 /** The extension APIs this test calls in the service worker (the repo has no @types/chrome). */
 declare const chrome: {
   permissions: { contains(permissions: { origins: string[] }): Promise<boolean> };
-  scripting: {
-    getRegisteredContentScripts(): Promise<{ id: string }[]>;
-    registerContentScripts(scripts: { id: string; js: string[]; matches: string[]; runAt: string; persistAcrossSessions: boolean }[]): Promise<void>;
-  };
+  scripting: { getRegisteredContentScripts(): Promise<{ id: string; js?: string[]; matches?: string[] }[]> };
 };
 
 const test = base.extend<{ extensionContext: BrowserContext }>({
   extensionContext: async ({}, use) => {
-    const { context } = await launchExtension(extensionWithHosts(OUTLOOK_MATCHES));
+    const { context } = await launchWithGrants(OUTLOOK_MATCHES);
     await use(context);
     await context.close();
   },
 });
 
-/** Registers the Outlook content script as the background does once access is granted (idempotent). */
-async function registerOutlookScript(worker: Worker): Promise<void> {
-  const granted = await worker.evaluate((origins) => chrome.permissions.contains({ origins }), OUTLOOK_MATCHES);
-  expect(granted).toBe(true);
+/** The permission is granted and the background registered the Outlook script for it, on its own. */
+async function expectOutlookScriptRegistered(context: BrowserContext) {
+  const worker = await workerOf(context);
+  expect(await worker.evaluate((origins) => chrome.permissions.contains({ origins }), OUTLOOK_MATCHES)).toBe(true);
   await expect
-    .poll(() =>
-      worker.evaluate(async (matches) => {
-        const registered = await chrome.scripting.getRegisteredContentScripts();
-        if (registered.some((s) => s.id === 'outlook')) return 'registered';
-        try {
-          await chrome.scripting.registerContentScripts([{ id: 'outlook', js: ['content-scripts/outlook.js'], matches, runAt: 'document_idle', persistAcrossSessions: true }]);
-        } catch {
-          // The background registered it at the same moment: the next poll sees it.
-        }
-        return 'pending';
-      }, OUTLOOK_MATCHES),
-    )
-    .toBe('registered');
+    .poll(async () => {
+      const script = (await worker.evaluate(() => chrome.scripting.getRegisteredContentScripts())).find((s) => s.id === 'outlook');
+      return script && { js: script.js, matches: [...(script.matches ?? [])].sort() };
+    })
+    .toEqual({ js: ['content-scripts/outlook.js'], matches: [...OUTLOOK_MATCHES].sort() });
 }
 
 /** Serves fixture pages at Outlook's real URLs; everything else Outlook would load stays offline. */
@@ -64,8 +48,7 @@ test('Outlook reply in the reading pane: one control, Insert types the link for 
   extensionContext: context, extensionId, backend,
 }) => {
   await signUpThroughOptions(context, extensionId, backend.url);
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  await registerOutlookScript(worker);
+  await expectOutlookScriptRegistered(context);
   await serveOutlook(context, { [MESSAGE]: 'outlook/reading-pane-reply.html' });
 
   const page = await context.newPage();

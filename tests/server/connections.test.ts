@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeGoogle, type FakeGoogle } from '../fakes/google.js';
-import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft.js';
+import { startFakeGoogle, type FakeGoogle } from '../fakes/google/index.js';
+import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft/index.js';
 import { connectThroughConsent } from '../support/oauth.js';
 import { startRadicale, type Radicale } from '../support/radicale.js';
 import { useParley } from './harness.js';

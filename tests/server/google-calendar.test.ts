@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GOOGLE_SCOPE, googleCalendar, googleEventId } from '../../server/providers/calendar/google.js';
 import { ProviderError, type AccessTokenSource, type CalendarApi, type CalendarEventInput } from '../../server/providers/calendar/types.js';
-import { startFakeGoogle, type FakeGoogle } from '../fakes/google.js';
+import { startFakeGoogle, type FakeGoogle } from '../fakes/google/index.js';
 import { calendarContract } from '../support/calendar-contract.js';
 
 const H = 3_600_000;

@@ -6,8 +6,8 @@ import { ProviderError, type AccessTokenSource, type CalendarApi, type CalendarE
 import { googleMeetVideo, type GoogleMeetOptions } from '../../server/providers/video/google-meet.js';
 import { teamsVideo, type TeamsOptions } from '../../server/providers/video/teams.js';
 import { VideoError, type MeetingInput, type VideoProvider } from '../../server/providers/video/types.js';
-import { startFakeGoogle, type FakeGoogle } from '../fakes/google.js';
-import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft.js';
+import { startFakeGoogle, type FakeGoogle } from '../fakes/google/index.js';
+import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft/index.js';
 
 const H = 3_600_000;
 const base = Date.parse('2026-04-06T00:00:00Z'); // a Monday

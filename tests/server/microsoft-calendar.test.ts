@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { graphProviderError, microsoftCalendar, toIana, type MicrosoftCalendarOptions } from '../../server/providers/calendar/microsoft.js';
 import { ProviderError, type AccessTokenSource, type CalendarEventInput } from '../../server/providers/calendar/types.js';
 import { calendarContract } from '../support/calendar-contract.js';
-import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft.js';
+import { startFakeMicrosoft, type FakeMicrosoft } from '../fakes/microsoft/index.js';
 
 const H = 3_600_000;
 const base = Date.parse('2026-04-06T00:00:00Z'); // a Monday
