@@ -2,6 +2,7 @@ import ky, { TimeoutError } from 'ky';
 import { createHash } from 'node:crypto';
 import { AtsError, type AtsConnector, type AtsMessage, type AtsRecord, type CandidateData, type Posting } from './types.js';
 import { keyedSerializer } from '../serial.js';
+import { tokenCacheFor } from '../token-cache.js';
 
 /**
  * How Parley signs in to Greenhouse's Harvest API.
@@ -526,39 +527,6 @@ export function nextLink(header: string | null): string | undefined {
 
 const fingerprint = (parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('base64url');
 
-interface TokenCache {
-  get(fetch: () => Promise<{ token: string; expiresInS: number }>): Promise<string>;
-  /** A new token unless another caller already replaced `stale`. */
-  refresh(stale: string | undefined, fetch: () => Promise<{ token: string; expiresInS: number }>): Promise<string>;
-}
-const tokenCaches = new Map<string, TokenCache>();
-
-function tokenCacheFor(id: string): TokenCache {
-  const existing = tokenCaches.get(id);
-  if (existing) return existing;
-  let current: { token: string; expiresAt: number } | undefined;
-  let pending: Promise<string> | undefined;
-  const load = (fetch: () => Promise<{ token: string; expiresInS: number }>) =>
-    (pending ??= fetch()
-      .then(({ token, expiresInS }) => {
-        // Renewed early: 5 minutes before expiry, or a tenth of the lifetime for short-lived tokens.
-        current = { token, expiresAt: Date.now() + expiresInS * 1000 - Math.min(300_000, expiresInS * 100) };
-        return token;
-      })
-      .finally(() => {
-        pending = undefined;
-      }));
-  const cache: TokenCache = {
-    get: (fetch) => (current && Date.now() < current.expiresAt ? Promise.resolve(current.token) : load(fetch)),
-    refresh(stale, fetch) {
-      if (current && current.token !== stale && Date.now() < current.expiresAt) return Promise.resolve(current.token);
-      current = undefined;
-      return load(fetch);
-    },
-  };
-  tokenCaches.set(id, cache);
-  return cache;
-}
 
 /** Harvest counts requests per 10-second window; at `X-RateLimit-Remaining: 0` the next request waits it out. */
 const RATE_WINDOW_MS = 10_000;

@@ -2,6 +2,7 @@ import ky, { TimeoutError } from 'ky';
 import { createHash } from 'node:crypto';
 import { VideoError, type Meeting, type MeetingInput, type VideoProvider } from './types.js';
 import { keyedSerializer } from '../serial.js';
+import { tokenCacheFor } from '../token-cache.js';
 
 export interface ZoomOptions {
   /** The Server-to-Server OAuth app's credentials (Zoom App Marketplace → the app → App credentials). */
@@ -36,7 +37,7 @@ export function zoomVideo(opts: ZoomOptions): VideoProvider {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const retries = Math.max(0, opts.retries ?? 3);
   const maxDelayMs = opts.maxDelayMs ?? 30_000;
-  const tokens = tokenCacheFor(oauthUrl, opts);
+  const tokens = zoomTokens(oauthUrl, opts);
 
   function requireConfig() {
     const missing = [
@@ -289,42 +290,9 @@ const SCOPE_CODES = new Set([4700, 4711, 4717]);
 
 const marker = (key: string) => `[parley:${key}]`;
 
-interface CachedToken { token: string; expiresAt: number }
-interface TokenCache {
-  get(fetch: () => Promise<{ token: string; expiresInS: number }>): Promise<string>;
-  /** A new token unless another caller already replaced `stale`. */
-  refresh(stale: string, fetch: () => Promise<{ token: string; expiresInS: number }>): Promise<string>;
-}
-const tokenCaches = new Map<string, TokenCache>();
-
-function tokenCacheFor(oauthUrl: string, o: ZoomOptions): TokenCache {
-  const id = createHash('sha256').update(`${oauthUrl}\u0000${o.accountId}\u0000${o.clientId}\u0000${o.clientSecret}`).digest('base64url');
-  let cache = tokenCaches.get(id);
-  if (cache) return cache;
-  let current: CachedToken | undefined;
-  let pending: Promise<string> | undefined;
-  const load = (fetch: () => Promise<{ token: string; expiresInS: number }>) =>
-    (pending ??= fetch()
-      .then(({ token, expiresInS }) => {
-        // Shortly before expiry: 5 minutes early, or a tenth of the lifetime for short ones.
-        const margin = Math.min(300_000, expiresInS * 100);
-        current = { token, expiresAt: Date.now() + expiresInS * 1000 - margin };
-        return token;
-      })
-      .finally(() => {
-        pending = undefined;
-      }));
-  cache = {
-    get: (fetch) => (current && Date.now() < current.expiresAt ? Promise.resolve(current.token) : load(fetch)),
-    refresh(stale, fetch) {
-      if (current && current.token !== stale && Date.now() < current.expiresAt) return Promise.resolve(current.token);
-      current = undefined;
-      return load(fetch);
-    },
-  };
-  tokenCaches.set(id, cache);
-  return cache;
-}
+/** The shared token of one Zoom app (Server-to-Server OAuth), keyed by a fingerprint of its credentials. */
+const zoomTokens = (oauthUrl: string, o: ZoomOptions) =>
+  tokenCacheFor(createHash('sha256').update(`${oauthUrl}\u0000${o.accountId}\u0000${o.clientId}\u0000${o.clientSecret}`).digest('base64url'));
 
 /** Within this process, operations on one interview's meeting run one after another. */
 const oneAtATime = keyedSerializer();
