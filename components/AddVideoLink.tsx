@@ -3,7 +3,7 @@ import type { send as sendMessage } from '../lib/messaging';
 import type { Recipient } from '../lib/sites';
 import { VIDEO_PROVIDERS, VIDEO_PROVIDER_NAMES, type VideoProviderId } from '../lib/names';
 import type { Interview } from '../lib/schemas';
-import { RecipientChoice } from './ShareAvailability';
+import { RecipientChoice, useRecipientChoice } from './RecipientChoice';
 
 // Intl rather than luxon: the content script stays small.
 const WHEN = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
@@ -51,8 +51,7 @@ export function AddVideoLink({ getRecipient, getRecipientChoices, insert, send }
   const [length, setLength] = useState(30);
   const [when, setWhen] = useState(nextFullHour);
   const [done, setDone] = useState<string>();
-  const [choices, setChoices] = useState<Recipient[]>([]);
-  const [forKey, setForKey] = useState('');
+  const who = useRecipientChoice(getRecipient, getRecipientChoices);
   const popoverId = useId();
   const manualRef = useRef<HTMLInputElement>(null);
 
@@ -60,7 +59,7 @@ export function AddVideoLink({ getRecipient, getRecipientChoices, insert, send }
     if (!open) return;
     let live = true;
     setState({ kind: 'loading' });
-    const recipient = choices.find((r) => r.key === forKey) ?? getRecipient();
+    const recipient = who.recipient();
     if (!recipient) {
       setState({ kind: 'error', message: "Parley couldn't tell who this conversation is with. Open the conversation with one person and try again." });
       return;
@@ -77,7 +76,7 @@ export function AddVideoLink({ getRecipient, getRecipientChoices, insert, send }
     return () => {
       live = false;
     };
-  }, [open, choices, forKey, getRecipient, send]);
+  }, [open, who.choices, who.forKey, getRecipient, send]);
 
   useEffect(() => {
     if (state.kind === 'manual') manualRef.current?.select();
@@ -103,7 +102,7 @@ export function AddVideoLink({ getRecipient, getRecipientChoices, insert, send }
   }
 
   async function createMeeting() {
-    const recipient = choices.find((r) => r.key === forKey) ?? getRecipient();
+    const recipient = who.recipient();
     // A datetime-local value ("2026-03-03T14:00") without an offset is the browser's local time.
     const start = new Date(when);
     if (!recipient) return setState({ kind: 'error', message: "Parley couldn't tell who this conversation is with." });
@@ -127,11 +126,7 @@ export function AddVideoLink({ getRecipient, getRecipientChoices, insert, send }
     <div className="parley">
       <button type="button" className="parley-trigger" aria-label="Add video link" aria-expanded={open} aria-controls={popoverId} title="Add video link"
         onClick={() => {
-          if (!open) {
-            const people = getRecipientChoices?.() ?? [];
-            setChoices(people);
-            setForKey((key) => (people.some((r) => r.key === key) ? key : (people[0]?.key ?? '')));
-          }
+          if (!open) who.reload();
           setOpen(!open);
           setDone(undefined);
         }}>
@@ -141,7 +136,7 @@ export function AddVideoLink({ getRecipient, getRecipientChoices, insert, send }
       {done && !open && <span className="parley-note" role="status">{done}</span>}
       {open && (
         <div className="parley-popover" id={popoverId} role="dialog" aria-label="Add video link" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
-          <RecipientChoice choices={choices} value={forKey} onChange={setForKey} disabled={state.kind === 'working'} />
+          <RecipientChoice choices={who.choices} value={who.forKey} onChange={who.setForKey} disabled={state.kind === 'working'} />
           {state.kind === 'loading' && <p aria-busy="true">Looking for an interview with this person…</p>}
           {state.kind === 'working' && <p aria-busy="true">Creating the meeting…</p>}
           {state.kind === 'found' && (

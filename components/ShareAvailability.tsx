@@ -3,6 +3,7 @@ import type { send as sendMessage } from '../lib/messaging';
 import type { Template } from '../lib/panels';
 import type { Recipient } from '../lib/sites';
 import { VIDEO_PROVIDERS, VIDEO_PROVIDER_NAMES, type VideoProviderId } from '../lib/names';
+import { RecipientChoice, useRecipientChoice } from './RecipientChoice';
 
 const LENGTHS = [15, 20, 30, 45, 60, 90];
 const EXPIRIES = [1, 3, 7, 14, 30];
@@ -29,32 +30,6 @@ export interface ShareAvailabilityProps {
   format(url: string): string;
 }
 
-/** "Camille Dufresne (camille@proton.example)": a recipient's name and the id its key ends with ("email:<address>", "site:kind:<id>"). */
-function choiceLabel(r: Recipient): string {
-  const parts = r.key.split(':');
-  const raw = parts.slice(parts[0] === 'email' ? 1 : 2).join(':') || r.key;
-  let id = raw;
-  try {
-    id = decodeURIComponent(raw);
-  } catch {
-    // Shown as it is.
-  }
-  return r.name ? `${r.name} (${id})` : id;
-}
-
-/** The "For" select of a message with several recipients: the link is bound to the person chosen. */
-export function RecipientChoice({ choices, value, onChange, disabled }: { choices: Recipient[]; value: string; onChange(key: string): void; disabled?: boolean }) {
-  if (choices.length < 2) return null;
-  return (
-    <label>
-      For
-      <select value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled}>
-        {choices.map((r) => <option key={r.key} value={r.key}>{choiceLabel(r)}</option>)}
-      </select>
-    </label>
-  );
-}
-
 /**
  * The composer's calendar button and its popover: meeting length, link expiry, Insert. With interview
  * templates, a panel can be chosen instead: Insert then types the template's message with the link.
@@ -72,8 +47,7 @@ export function ShareAvailability({ getRecipient, getRecipientChoices, insert, s
   const [sharePending, setSharePending] = useState(false);
   /** The backend's "share anyway?" after an Insert, naming who is still pending. */
   const [confirm, setConfirm] = useState<{ message: string; pending: Pending }>();
-  const [choices, setChoices] = useState<Recipient[]>([]);
-  const [forKey, setForKey] = useState('');
+  const who = useRecipientChoice(getRecipient, getRecipientChoices);
   const popoverId = useId();
   const buttonRef = useRef<HTMLButtonElement>(null);
   const manualRef = useRef<HTMLInputElement>(null);
@@ -112,7 +86,7 @@ export function ShareAvailability({ getRecipient, getRecipientChoices, insert, s
   }, [status]);
 
   async function onInsert() {
-    const recipient = choices.find((r) => r.key === forKey) ?? getRecipient();
+    const recipient = who.recipient();
     if (!recipient) {
       setStatus({ kind: 'error', message: "Parley couldn't tell who this conversation is with. Open the conversation with one person and try again." });
       return;
@@ -178,11 +152,7 @@ export function ShareAvailability({ getRecipient, getRecipientChoices, insert, s
         aria-controls={popoverId}
         title="Share availability"
         onClick={() => {
-          if (!open) {
-            const people = getRecipientChoices?.() ?? [];
-            setChoices(people);
-            setForKey((key) => (people.some((r) => r.key === key) ? key : (people[0]?.key ?? '')));
-          }
+          if (!open) who.reload();
           setOpen(!open);
           if (status.kind !== 'working') setStatus({ kind: 'idle' });
         }}
@@ -199,7 +169,7 @@ export function ShareAvailability({ getRecipient, getRecipientChoices, insert, s
       )}
       {open && (
         <div className="parley-popover" id={popoverId} role="dialog" aria-label="Share availability" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
-          <RecipientChoice choices={choices} value={forKey} onChange={setForKey} disabled={busy} />
+          <RecipientChoice choices={who.choices} value={who.forKey} onChange={who.setForKey} disabled={busy} />
           {templates.length > 0 && (
             <label>
               Interview
