@@ -17,13 +17,15 @@
  *
  * Credentials are only sent to the configured server's origin and to origins its own discovery
  * led to; calendar ids and event ids (URLs) pointing elsewhere are refused.
+ *
+ * Errors in Parley's terms are made in caldav-errors.ts; the stored iCalendar objects in caldav-ics.ts.
  */
-import ICAL from 'ical.js';
 import { IANAZone } from 'luxon';
 import { createDAVClient, type DAVAccount, type DAVCalendar } from 'tsdav';
 import type { Interval } from '../../../lib/availability/types.js';
-import { buildIcs } from '../../../lib/ics.js';
 import { IcsParseError, parseIcsBusy } from '../../calendar/ics-import.js';
+import { CaldavHttpError, caldavProviderError, displayUrl, isTimeout, notCaldav, retryAfterMs } from './caldav-errors.js';
+import { eventIcs, eventUid, hasTimes, sequenceOf } from './caldav-ics.js';
 import {
   ProviderError,
   type CalendarApi,
@@ -45,25 +47,11 @@ export interface CaldavOptions {
   fetch?: typeof fetch;
 }
 
+export { CaldavHttpError, caldavProviderError } from './caldav-errors.js';
+
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DAY_MS = 86_400_000;
 const ICS_TYPE = 'text/calendar; charset=utf-8';
-const AUTH_MESSAGE =
-  'The CalDAV server refused the user name or app password: check them (many providers require an app-specific password) and reconnect the calendar.';
-
-/** An HTTP answer Parley did not expect, kept with enough context to explain it. */
-export class CaldavHttpError extends Error {
-  constructor(
-    readonly method: string,
-    readonly url: string,
-    readonly status: number,
-    readonly body = '',
-    readonly retryAfterMs?: number,
-  ) {
-    super(`${method} ${displayUrl(url)} answered ${status}`);
-    this.name = 'CaldavHttpError';
-  }
-}
 
 type LogEntry = {
   method: string;
@@ -417,120 +405,6 @@ export function caldavCalendar(opts: CaldavOptions): CalendarApi {
   };
 }
 
-/** Any error of a CalDAV call, in Parley's terms. */
-export function caldavProviderError(err: unknown): ProviderError {
-  if (err instanceof ProviderError) return err;
-  if (err instanceof CaldavHttpError) return fromStatus(err);
-  if (isTimeout(err)) return new ProviderError('caldav', 'timeout', 'The CalDAV server did not answer in time');
-  if (err instanceof RangeError) return new ProviderError('caldav', 'invalid', err.message);
-  if (err instanceof TypeError) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? err.message;
-    return new ProviderError('caldav', 'unavailable', `Could not reach the CalDAV server (${why})`);
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  // tsdav's own wording for failures it detected.
-  if (/invalid credentials|\b401\b.*unauthori[sz]ed/i.test(message)) return new ProviderError('caldav', 'auth', AUTH_MESSAGE, { status: 401 });
-  const status = /failed: (\d{3})\b/.exec(message)?.[1];
-  if (status) return fromStatus(new CaldavHttpError('REQUEST', '', Number(status)));
-  return new ProviderError('caldav', 'unavailable', `The CalDAV request failed: ${message.slice(0, 300)}`);
-}
-
-function fromStatus(err: CaldavHttpError): ProviderError {
-  const { status } = err;
-  const details = { status, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) };
-  const where = err.url ? ` (${err.method} ${displayUrl(err.url)})` : '';
-  if (status === 401) return new ProviderError('caldav', 'auth', AUTH_MESSAGE, details);
-  if (status === 403) {
-    // A CalDAV precondition (RFC 4791 §5.3.2, RFC 3744) is about the request, not the password.
-    if (/need-privileges/i.test(err.body)) {
-      return new ProviderError('caldav', 'scope', `The CalDAV account may not write to this calendar${where}`, { ...details, missing: ['write'] });
-    }
-    if (/no-uid-conflict/i.test(err.body)) return new ProviderError('caldav', 'conflict', `Another event on the CalDAV server has the same UID${where}`, details);
-    if (/<[\w:]*(valid-calendar-data|supported-calendar-component|valid-calendar-object-resource|max-resource-size)/i.test(err.body)) {
-      return new ProviderError('caldav', 'invalid', `The CalDAV server refused the event${where}`, details);
-    }
-    return new ProviderError('caldav', 'auth', AUTH_MESSAGE, details);
-  }
-  if (status === 404 || status === 410) return new ProviderError('caldav', 'not-found', `The CalDAV server could not find it${where}`, details);
-  if (status === 409 || status === 412) return new ProviderError('caldav', 'conflict', `The CalDAV server reported a conflict${where}`, details);
-  if (status === 429) return new ProviderError('caldav', 'rate-limit', 'The CalDAV server asked Parley to slow down', details);
-  if (status === 408) return new ProviderError('caldav', 'timeout', `The CalDAV server timed out${where}`, details);
-  if (status >= 500) return new ProviderError('caldav', 'unavailable', `The CalDAV server is having problems (${status})${where}`, details);
-  return new ProviderError('caldav', 'invalid', `The CalDAV server refused the request (${status})${where}`, details);
-}
-
-function notCaldav(url: string, why: string): ProviderError {
-  return new ProviderError('caldav', 'account', `${displayUrl(url)} does not look like a CalDAV server: ${why}. Check the server address (for example https://cloud.example.com/remote.php/dav).`, {
-    reason: 'not-caldav',
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// iCalendar
-
-/** One calendar object per booking key. */
-function eventUid(key: string): string {
-  if (!key) throw new RangeError('CalDAV events need a key');
-  return `${key}@parley`;
-}
-
-/**
- * The stored VCALENDAR: `buildIcs` without METHOD (RFC 4791 §4.1 forbids it in a calendar
- * collection) and without ORGANIZER/ATTENDEE, so servers that schedule implicitly (RFC 6638)
- * do not mail invitations of their own: Parley sends those itself. Attendees are named in the
- * description instead.
- */
-function eventIcs(uid: string, event: CalendarEventInput, sequence: number): string {
-  const missing = event.attendees.filter((a) => !event.description.toLowerCase().includes(a.email.toLowerCase()));
-  const description = missing.length
-    ? `${event.description}${event.description ? '\n\n' : ''}With: ${missing.map((a) => (a.name ? `${a.name} <${a.email}>` : a.email)).join(', ')}`
-    : event.description;
-  const ics = buildIcs(
-    {
-      uid,
-      sequence,
-      start: new Date(event.start),
-      end: new Date(event.end),
-      timeZone: event.timeZone,
-      summary: event.summary,
-      description,
-      organizer: { name: 'Parley', email: 'calendar@parley.invalid' },
-      attendees: [],
-      status: 'CONFIRMED',
-    },
-    'PUBLISH',
-  );
-  const root = new ICAL.Component(ICAL.parse(ics) as unknown[]);
-  root.removeAllProperties('method');
-  for (const vevent of root.getAllSubcomponents('vevent')) {
-    vevent.removeAllProperties('organizer');
-    vevent.removeAllProperties('attendee');
-  }
-  return `${root.toString()}\r\n`;
-}
-
-/** Does the stored object already hold exactly this booking's times (and count as busy)? */
-function hasTimes(ics: string, event: CalendarEventInput, defaultTimeZone: string): boolean {
-  try {
-    const found = parseIcsBusy(ics, { from: event.start - DAY_MS, to: event.end + DAY_MS }, defaultTimeZone);
-    return found.length === 1 && found[0]!.start === event.start && found[0]!.end === event.end;
-  } catch {
-    return false;
-  }
-}
-
-function sequenceOf(ics: string): number {
-  try {
-    const root = new ICAL.Component(ICAL.parse(ics) as unknown[]);
-    const values = root.getAllSubcomponents('vevent').map((v) => Number(v.getFirstPropertyValue('sequence') ?? 0));
-    const max = Math.max(0, ...values.filter(Number.isFinite));
-    return Number.isInteger(max) ? max : 0;
-  } catch {
-    return 0;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // helpers
 
@@ -599,26 +473,4 @@ function sameUrl(a: string, b: string): boolean {
     }
   };
   return norm(a) === norm(b);
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-}
-
-function retryAfterMs(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
-}
-
-/** A URL for messages: no credentials, no query. */
-function displayUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    return `${url.origin}${url.pathname}`;
-  } catch {
-    return raw.slice(0, 200);
-  }
 }
