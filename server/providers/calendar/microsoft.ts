@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { HTTPError, type KyInstance } from 'ky';
+import type { KyInstance } from 'ky';
 import { DateTime, IANAZone } from 'luxon';
 import { findIana } from 'windows-iana';
 import type { Interval } from '../../../lib/availability/types.js';
-import { errorJson, genericProviderError, providerHttp } from '../http.js';
+import { providerHttp } from '../http.js';
+import { graphProviderError, scheduleError } from './graph-errors.js';
+import { limitedFetch } from './mailbox-limiter.js';
 import {
   ProviderError,
   type AccessTokenSource,
@@ -24,7 +26,8 @@ import {
  *   retried POST with the same id) and a single-value extended property holding the key, looked up
  *   before every create, so an event made by an attempt that "timed out" is adopted, not duplicated.
  * - Outlook serves at most 4 concurrent requests per mailbox (429 MailboxConcurrency beyond):
- *   requests to one mailbox go through a shared limiter, the rest wait their turn.
+ *   requests to one mailbox go through a shared limiter (mailbox-limiter.ts), the rest wait their turn.
+ * - Graph's refusals become ProviderErrors in graph-errors.ts, shared with Teams meetings.
  */
 export interface MicrosoftCalendarOptions {
   /** https://graph.microsoft.com/v1.0 */
@@ -41,6 +44,8 @@ export interface MicrosoftCalendarOptions {
 }
 
 /** Parley's named property set; the property holds CalendarEventInput.key. */
+export { graphProviderError } from './graph-errors.js';
+
 export const PARLEY_KEY_PROPERTY = 'String {8f1d2c7a-4b6e-4e0f-9d3a-5c2b7e91a604} Name ParleyEventKey';
 
 export const PREFER_UTC = 'outlook.timezone="UTC"';
@@ -303,92 +308,6 @@ export function toIana(windowsOrIana: string): string {
   return name;
 }
 
-/** A Graph error (HTTP, timeout, network) as a ProviderError a recruiter can act on. */
-export async function graphProviderError(err: unknown): Promise<ProviderError> {
-  if (err instanceof ProviderError) return err;
-  if (!(err instanceof HTTPError)) return genericProviderError('microsoft', err);
-
-  const status = err.response.status;
-  const body = (await errorJson(err)) as { error?: { code?: string; message?: string } } | null;
-  const code = body?.error?.code ?? '';
-  const graphMessage = body?.error?.message ?? '';
-  const retryAfterS = Number(err.response.headers.get('retry-after'));
-  const details = { status, ...(code ? { reason: code } : {}), ...(Number.isFinite(retryAfterS) && retryAfterS > 0 ? { retryAfterMs: retryAfterS * 1000 } : {}) };
-  let path = '';
-  try {
-    path = new URL(err.request.url).pathname;
-  } catch {
-    /* keep empty */
-  }
-  // Paths about the mailbox itself (its calendars, its free/busy), not one item in it.
-  const mailboxLevel = /\/me\/calendars?(\/getSchedule)?\/?$/i.test(path);
-
-  if (code === 'MailboxNotEnabledForRESTAPI' || code === 'MailboxNotSupportedForRESTAPI') {
-    return new ProviderError(
-      'microsoft',
-      'account',
-      'Your mailbox may be inactive, soft-deleted, or hosted on-premise (only cloud mailboxes are supported). Work with your Parley admin and/or IT admin to resolve it.',
-      { ...details, reason: 'mailbox-on-premise-or-inactive' },
-    );
-  }
-  if (
-    code === 'ErrorMailboxNotFound' ||
-    code === 'ErrorNonExistentMailbox' ||
-    (code === 'ResourceNotFound' && (mailboxLevel || /could not be discovered/i.test(graphMessage)))
-  ) {
-    return new ProviderError(
-      'microsoft',
-      'account',
-      'This Microsoft account does not have a mailbox or calendar associated with it (an alias, a shared or team inbox, or an account without Exchange Online). Connect the account you use for email and calendar.',
-      { ...details, reason: 'no-mailbox' },
-    );
-  }
-  if (code === 'ErrorInvalidUser') {
-    return new ProviderError(
-      'microsoft',
-      'account',
-      'Microsoft 365 does not recognise this account as a mailbox user (a guest account, an alias, or a shared inbox?). Connect the account you use for email and calendar.',
-      { ...details, reason: 'invalid-user' },
-    );
-  }
-  if (status === 401 || code === 'InvalidAuthenticationToken') {
-    return new ProviderError('microsoft', 'auth', 'Microsoft 365 no longer accepts Parley\'s access to your calendar (the sign-in expired or was revoked): reconnect your Microsoft 365 calendar.', details);
-  }
-  if (code === 'ErrorAccessDenied' || code === 'AccessDenied' || code === 'Authorization_RequestDenied' || (status === 403 && code === '')) {
-    return new ProviderError(
-      'microsoft',
-      'scope',
-      'Parley is not allowed to read and write your Microsoft 365 calendar. Reconnect and grant all the permissions asked for; if your organisation requires admin approval, ask your IT administrator.',
-      { ...details, missing: ['Calendars.ReadWrite'] },
-    );
-  }
-  if (status === 429 || code === 'ApplicationThrottled' || code === 'TooManyRequests' || code === 'ErrorTooManyObjectsOpened') {
-    return new ProviderError('microsoft', 'rate-limit', 'Microsoft 365 asked Parley to slow down; it will try again shortly.', details);
-  }
-  if (status >= 500 || code === 'ServiceNotAvailable' || code === 'ErrorServerBusy' || code === 'ErrorInternalServerTransientError') {
-    return new ProviderError('microsoft', 'unavailable', `Microsoft 365 is having problems right now (${status}${code ? ` ${code}` : ''}); Parley will try again.`, details);
-  }
-  if (code === 'ErrorItemNotFound' || code === 'ErrorInvalidIdMalformed' || code === 'ResourceNotFound' || status === 404 || status === 410) {
-    return new ProviderError('microsoft', 'not-found', 'Microsoft 365 could not find that calendar or event.', details);
-  }
-  if (code === 'ErrorIrresolvableConflict' || status === 409 || status === 412) {
-    return new ProviderError('microsoft', 'conflict', 'The event was changed in Outlook at the same time; Parley will try again.', details);
-  }
-  return new ProviderError('microsoft', 'invalid', `Microsoft 365 refused the request (${status}${code ? ` ${code}` : ''}${graphMessage ? `: ${graphMessage}` : ''}).`, details);
-}
-
-function scheduleError(mailbox: string, e: { message?: string; responseCode?: string }): ProviderError {
-  const code = e.responseCode ?? '';
-  if (/RecipientNotFound|NonExistentMailbox|InvalidSmtpAddress|MailboxNotFound/i.test(code)) {
-    return new ProviderError('microsoft', 'account', `Microsoft 365 has no mailbox for ${mailbox}, so Parley cannot read its free/busy. Connect the account you use for email and calendar.`, {
-      reason: 'no-mailbox',
-    });
-  }
-  return new ProviderError('microsoft', 'unavailable', `Microsoft 365 could not read the free/busy of ${mailbox}${e.message ? `: ${e.message}` : ''}.`, {
-    reason: code || 'schedule-error',
-  });
-}
-
 /** A Graph `{dateTime, timeZone}` as epoch ms; the zone may be a Windows name. */
 function graphInstant(t: GraphDateTime): number {
   const zone = toIana(t.timeZone || 'UTC');
@@ -447,67 +366,4 @@ function mergeIntervals(list: Interval[], range: Interval): Interval[] {
     else out.push({ ...i });
   }
   return out;
-}
-
-// ---- per-mailbox concurrency ---------------------------------------------------------------
-
-interface Waiter {
-  max: number;
-  go: () => void;
-}
-class MailboxLimiter {
-  active = 0;
-  queue: Waiter[] = [];
-}
-const limiters = new Map<string, MailboxLimiter>();
-
-function acquire(key: string, max: number, signal: AbortSignal | undefined): Promise<() => void> {
-  let l = limiters.get(key);
-  if (!l) limiters.set(key, (l = new MailboxLimiter()));
-  const limiter = l;
-  let released = false;
-  const release = () => {
-    if (released) return;
-    released = true;
-    limiter.active--;
-    const i = limiter.queue.findIndex((w) => limiter.active < w.max);
-    if (i >= 0) limiter.queue.splice(i, 1)[0]!.go();
-    else if (limiter.active === 0 && limiter.queue.length === 0) limiters.delete(key);
-  };
-  if (limiter.active < max) {
-    limiter.active++;
-    return Promise.resolve(release);
-  }
-  return new Promise((resolve, reject) => {
-    const waiter: Waiter = {
-      max,
-      go: () => {
-        signal?.removeEventListener('abort', onAbort);
-        limiter.active++;
-        resolve(release);
-      },
-    };
-    const onAbort = () => {
-      const i = limiter.queue.indexOf(waiter);
-      if (i >= 0) limiter.queue.splice(i, 1);
-      if (limiter.active === 0 && limiter.queue.length === 0) limiters.delete(key);
-      reject(signal?.reason ?? new Error('aborted'));
-    };
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    limiter.queue.push(waiter);
-  });
-}
-
-/** A fetch that keeps at most `max` requests to one mailbox in flight and queues the rest in order. */
-function limitedFetch(key: string, max: number, base: typeof fetch): typeof fetch {
-  return async (input, init) => {
-    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
-    const release = await acquire(key, max, signal ?? undefined);
-    try {
-      return await base(input, init);
-    } finally {
-      release();
-    }
-  };
 }
