@@ -28,6 +28,18 @@ const PREACT_FOR_REACT = {
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
+  vite: () => ({
+    build: {
+      rollupOptions: {
+        // zod's sources explain their @__PURE__ annotations in comments the bundler drops with a warning
+        // on every build; the code is unaffected. Anything else is still reported.
+        onwarn(warning, warn) {
+          if (warning.code === 'INVALID_ANNOTATION' && /node_modules[\\/]zod[\\/]/.test(warning.id ?? warning.message)) return;
+          warn(warning);
+        },
+      },
+    },
+  }),
   hooks: {
     'vite:build:extendConfig': (entrypoints, config) => {
       if (!entrypoints.every((e) => e.type === 'content-script')) return;
