@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { greenhouseConnector, type GreenhouseOptions } from '../../server/providers/ats/greenhouse.js';
 import { AtsError, type AtsConnector, type AtsRecord } from '../../server/providers/ats/types.js';
-import { startFakeGreenhouse, type FakeGreenhouse } from '../fakes/greenhouse.js';
+import { startFakeGreenhouse, type FakeGreenhouse } from '../fakes/greenhouse/index.js';
 import { atsContract, candidate } from '../support/ats-contract.js';
 
 const started: FakeGreenhouse[] = [];
