@@ -1,38 +1,18 @@
-import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   freeLoops,
   placeLoop,
-  type Interval,
   type LoopRules,
   type LoopSlot,
   type PanelInput,
   type PanelSession,
   type Person,
   type PersonRules,
-  type TimeRange,
-  type Weekday,
 } from '../../lib/availability';
+import { at, read, spans, week, type Hours } from '../support/instants';
 
-/** Epoch ms of an ISO string with an explicit offset, e.g. '2026-03-09T09:00-04:00'. */
-function at(iso: string): number {
-  const dt = DateTime.fromISO(iso, { setZone: true });
-  if (!dt.isValid || !/(Z|[+-]\d\d:\d\d)$/.test(iso)) throw new Error(`bad test instant ${iso}`);
-  return dt.toMillis();
-}
-/** How an instant reads in a zone; two lists of these compare equal iff the instants are equal. */
-const read = (ms: number, zone: string): string => DateTime.fromMillis(ms, { zone }).toFormat("yyyy-MM-dd'T'HH:mmZZ");
-
-type Hours = Partial<Record<Weekday, [string, string][]>>;
-function week(hours: Hours): Record<Weekday, TimeRange[]> {
-  const out = { 1: [], 2: [], 3: [], 4: [], 5: [], 6: [], 7: [] } as Record<Weekday, TimeRange[]>;
-  for (const [day, ranges] of Object.entries(hours)) out[Number(day) as Weekday] = ranges.map(([start, end]) => ({ start, end }));
-  return out;
-}
 const weekdays = (start: string, end: string): Hours => Object.fromEntries([1, 2, 3, 4, 5].map((d) => [d, [[start, end]]]));
 const NINE_TO_FIVE = weekdays('09:00', '17:00');
-
-const spans = (pairs: [string, string][] = []): Interval[] => pairs.map(([s, e]) => ({ start: at(s), end: at(e) }));
 
 function person(
   id: string,
