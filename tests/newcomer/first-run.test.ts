@@ -129,8 +129,10 @@ async function npmInstallAndStart(dir: string, port: number): Promise<void> {
       reject(new Error(`\`npm install && npm start\` ended (${code ?? signal}) before Parley was running:\n${tail()}`));
     });
   });
-  // Let the rest of the message arrive.
-  await new Promise((r) => setTimeout(r, 300));
+  // Let the rest of the message arrive (it ends with how to stop).
+  for (const deadline = Date.now() + 10_000; !run.output.includes('Stop with Ctrl+C') && Date.now() < deadline;) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 test('a newcomer: fresh clone → npm install && npm start on another port → extension → sign-up → demo → book → popup', async () => {
