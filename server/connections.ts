@@ -138,6 +138,11 @@ function connectionBusySource(deps: ApiDeps, row: ConnectionRow, calendars: Cale
         throw new CalendarUnavailableError(row.provider, message);
       }
     },
+    async changeMark() {
+      if (row.status === 'needs_reconnect') return undefined;
+      const api = apiFor(deps, row);
+      return api.changeMark ? api.changeMark(calendars.map((c) => c.external_id)) : undefined;
+    },
     upsertEvent: () => Promise.reject(new Error('not a write target')),
     deleteEvent: () => Promise.reject(new Error('not a write target')),
   };

@@ -89,47 +89,124 @@ export async function interviewsOf(sql: Sql, email: string, accountId: string | 
   return rows.map((r) => ({ start: r.starts_at.getTime(), end: r.ends_at.getTime() }));
 }
 
-/**
- * Busy time from a person's calendars, kept a short while per process so that a booking page of a
- * five-person panel does not ask five providers on every view. A booking never uses this: it reads
- * the calendars live inside the booking path. Writes Parley makes invalidate the entry at once.
- */
-export interface BusyCache {
-  get(accountId: string, range: Interval, load: (range: Interval) => Promise<Interval[]>): Promise<Interval[]>;
-  invalidate(accountId: string): void;
+/** Where a cache entry's busy time comes from: its read, and (where the providers have one) a change mark. */
+export interface BusySource {
+  load(range: Interval): Promise<Interval[]>;
+  /** Changes whenever the calendars behind `load` change; undefined when a provider has no marker. */
+  mark?(): Promise<string | undefined>;
 }
 
-export function createBusyCache(ttlMs: number, clock: () => number = Date.now): BusyCache {
-  const entries = new Map<string, { range: Interval; at: number; busy: Promise<Interval[]> }>();
+/**
+ * Busy time from a person's connected calendars, kept per process so that a booking page of a
+ * five-person panel does not ask five providers on every view. A booking never uses this: it reads
+ * the calendars live inside the booking path. Parley's own interviews come from its database, never from here.
+ *
+ * How an entry stays fresh: where every calendar behind it has a change mark (Google's calendar
+ * `updated` time, a CalDAV collection's sync-token or CTag), the mark is asked again once `checkMs`
+ * has passed, one cheap request per calendar, and the busy time is read again only when the mark
+ * moved (and at the latest after `maxAgeMs`). Without marks (Microsoft 365), an entry lives `ttlMs`.
+ * `ttlMs` 0 turns the cache off.
+ */
+export interface BusyCache {
+  get(accountId: string, range: Interval, source: BusySource): Promise<Interval[]>;
+}
+
+interface Entry {
+  range: Interval;
+  loadedAt: number;
+  checkedAt: number;
+  mark: string | undefined;
+  busy: Promise<Interval[]>;
+  /** A mark check in flight, shared by the views that arrive meanwhile: true when nothing changed. */
+  checking?: Promise<boolean>;
+}
+
+export function createBusyCache(
+  ttlMs: number,
+  clock: () => number = Date.now,
+  opts: { checkMs?: number; maxAgeMs?: number } = {},
+): BusyCache {
+  const checkMs = Math.min(opts.checkMs ?? 10_000, ttlMs);
+  const maxAgeMs = Math.max(opts.maxAgeMs ?? 15 * 60_000, ttlMs);
+  const entries = new Map<string, Entry>();
   const within = (list: Interval[], range: Interval) => list.filter((b) => b.end > range.start && b.start < range.end);
+  const markOf = async (source: BusySource) => {
+    try {
+      return await source.mark?.();
+    } catch {
+      return undefined; // no mark: the entry lives ttlMs, and the read below says what is wrong
+    }
+  };
+
+  async function load(accountId: string, range: Interval, source: BusySource): Promise<Interval[]> {
+    // The mark is taken before the read: a change during the read moves it, so the next check reads again.
+    const mark = await markOf(source);
+    // Ask a little wider than needed, so the next views of the same horizon hit the cache.
+    const wide = { start: range.start - DAY, end: range.end + 2 * DAY };
+    const busy = source.load(wide);
+    const now = clock();
+    entries.set(accountId, { range: wide, loadedAt: now, checkedAt: now, mark, busy });
+    if (entries.size > 5000) entries.delete(entries.keys().next().value!);
+    try {
+      return within(await busy, range);
+    } catch (err) {
+      if (entries.get(accountId)?.busy === busy) entries.delete(accountId);
+      throw err;
+    }
+  }
+
+  /** Whether the entry still holds: its mark has not moved since it was read. */
+  function unchanged(entry: Entry, source: BusySource): Promise<boolean> {
+    entry.checking ??= markOf(source)
+      .then((mark) => {
+        if (mark === undefined || mark !== entry.mark) return false;
+        entry.checkedAt = clock();
+        return true;
+      })
+      .finally(() => {
+        entry.checking = undefined;
+      });
+    return entry.checking;
+  }
+
   return {
-    async get(accountId, range, load) {
+    async get(accountId, range, source) {
+      if (ttlMs <= 0) return within(await source.load(range), range);
       const hit = entries.get(accountId);
-      if (hit && clock() - hit.at < ttlMs && hit.range.start <= range.start && hit.range.end >= range.end) {
-        return within(await hit.busy, range);
+      const covers = hit !== undefined && hit.range.start <= range.start && hit.range.end >= range.end;
+      if (hit && covers && clock() - hit.loadedAt < maxAgeMs) {
+        if (clock() - hit.checkedAt < (hit.mark === undefined ? ttlMs : checkMs)) return within(await hit.busy, range);
+        if (hit.mark !== undefined && (await unchanged(hit, source))) return within(await hit.busy, range);
       }
-      // Ask a little wider than needed, so the next views of the same horizon hit the cache.
-      const wide = { start: range.start - DAY, end: range.end + 2 * DAY };
-      const busy = load(wide);
-      entries.set(accountId, { range: wide, at: clock(), busy });
-      if (entries.size > 5000) entries.delete(entries.keys().next().value!);
-      try {
-        return within(await busy, range);
-      } catch (err) {
-        if (entries.get(accountId)?.busy === busy) entries.delete(accountId);
-        throw err;
-      }
-    },
-    invalidate(accountId) {
-      entries.delete(accountId);
+      return load(accountId, range, source);
     },
   };
 }
 
-export async function busyOfAccount(deps: Pick<Deps, 'calendars'>, accountId: string, range: Interval): Promise<Interval[]> {
+/**
+ * A person's busy time: Parley's own calendar read from the database every time, the connected
+ * calendars through `cache` (when given) with their change marks.
+ */
+export async function busyOfAccount(deps: Pick<Deps, 'calendars'>, accountId: string, range: Interval, cache?: BusyCache): Promise<Interval[]> {
   const { conflicts } = await deps.calendars.forRecruiter(accountId);
-  const lists = await Promise.all(conflicts.map((cal) => cal.busy(accountId, range)));
-  return lists.flat();
+  const local = conflicts.filter((c) => c.id === 'local');
+  const remote = conflicts.filter((c) => c.id !== 'local');
+  const source: BusySource = {
+    load: async (r) => (await Promise.all(remote.map((cal) => cal.busy(accountId, r)))).flat(),
+    ...(remote.every((cal) => cal.changeMark)
+      ? {
+          mark: async () => {
+            const marks = await Promise.all(remote.map((cal) => cal.changeMark!(accountId)));
+            return marks.some((m) => m === undefined) ? undefined : marks.join('\n');
+          },
+        }
+      : {}),
+  };
+  const [own, connected] = await Promise.all([
+    Promise.all(local.map((cal) => cal.busy(accountId, range))),
+    remote.length === 0 ? [] : cache ? cache.get(accountId, range, source) : source.load(range),
+  ]);
+  return [...own.flat(), ...connected];
 }
 
 export class PersonCalendarError extends Error {
@@ -162,8 +239,7 @@ export async function loadPeople(
       const settings = await loadSettings(sql, accountId);
       let busy: Interval[];
       try {
-        const load = (r: Interval) => busyOfAccount(deps, accountId, r);
-        busy = opts.cache ? await opts.cache.get(accountId, range, load) : await load(range);
+        busy = await busyOfAccount(deps, accountId, range, opts.cache);
       } catch (err) {
         if (err instanceof CalendarUnavailableError) throw new PersonCalendarError(m, err.message);
         throw err;

@@ -93,6 +93,54 @@ describe('with Google connected', () => {
     expect(starts).toContain('2026-03-03T15:00:00.000Z');
   });
 
+  it("a panel's booking page reads Google once, then only its change mark every 10 s, and shows a new meeting at the next check", async () => {
+    const { token } = await t.recruiter({ settings: {} });
+    await connectGoogle(token);
+    // Rita interviews in her own one-session panel: her Google calendar is the panel's.
+    const add = await t.request('/api/panels/interviewers', { method: 'POST', token, json: { email: 'rita@example.com', name: 'Rita Recruiter' } });
+    const rita = ((await add.json()) as { interviewer: { id: string } }).interviewer;
+    const created = await t.request('/api/panels/templates', {
+      method: 'POST', token,
+      json: {
+        name: 'Hiring chat', shape: 'sequence', order: 'fixed', gapMinutes: 0, video: null,
+        message: 'Hi {candidate_first_name}, book here: {booking_link}',
+        sessions: [{ name: 'Chat', durationMinutes: 30, interviewers: [rita.id], pool: [] }],
+      },
+    });
+    expect(created.status).toBe(201);
+    const template = ((await created.json()) as { template: { id: string } }).template;
+    const shared = await t.request(`/api/panels/templates/${template.id}/share`, { method: 'POST', token, json: { recipient: { key: 'linkedin:in:carla', name: 'Carla Candidate' } } });
+    const linkToken = String(((await shared.json()) as { invitation: { url: string } }).invitation.url).split('/b/')[1]!;
+    const starts = async () => ((await (await t.request(`/b/${linkToken}/slots`)).json()) as { slots: { start: string }[] }).slots.map((x) => x.start);
+    const calls = (path: RegExp, method = 'GET') => google.requests.filter((r) => r.method === method && path.test(r.path)).length;
+    const freeBusy = () => calls(/\/freeBusy$/, 'POST');
+    const marks = () => calls(/\/events$/);
+
+    expect(await starts()).toContain('2026-03-03T14:00:00.000Z');
+    expect(freeBusy()).toBe(1);
+    // Rita accepts a meeting in Google Calendar itself.
+    google.addEvent(google.primaryCalendarId(), { start: TUE_9AM_NY, end: TUE_9AM_NY + 3_600_000, summary: 'Hiring sync' });
+    t.state.now += 5_000;
+    expect(await starts()).toContain('2026-03-03T14:00:00.000Z'); // within 10 s: served from the cache, Google not asked
+    expect(freeBusy()).toBe(1);
+    t.state.now += 5_000;
+    const after = await starts();
+    expect(after).not.toContain('2026-03-03T14:00:00.000Z');
+    expect(after).toContain('2026-03-03T15:00:00.000Z');
+    expect(freeBusy()).toBe(2);
+    // Nothing changes for a while: a mark every 10 s, no second reading of the busy time.
+    const marksBefore = marks();
+    for (let i = 0; i < 5; i++) {
+      t.state.now += 10_000;
+      await starts();
+    }
+    expect(freeBusy()).toBe(2);
+    expect(marks() - marksBefore).toBe(5);
+    // The time just taken cannot be booked either (a booking reads every calendar live).
+    const booked = await t.request(`/b/${linkToken}/book`, { method: 'POST', json: { start: '2026-03-03T14:00:00.000Z', timeZone: 'UTC', name: 'Carla Candidate', country: 'DE', phone: '030 1234567', email: 'carla@example.com' } });
+    expect(booked.status).toBe(409);
+  });
+
   it('unticking a calendar stops it counting', async () => {
     const { token } = await t.recruiter({ settings: {} });
     const { connections } = (await (await connectGoogle(token)).json()) as Connections;

@@ -120,6 +120,7 @@ for (const which of ['default', 'secondary'] as const) {
       calendarId,
       addForeignEvent: async (e) => void fake.addEvent(calendarId, e),
       countEvents: async (summary) => fake.events(calendarId).filter((e) => e.subject === summary).length,
+      withoutChangeMark: true,
     };
   });
 }

@@ -14,6 +14,8 @@ export interface ContractHarness {
   addForeignEvent(e: { start: number; end: number; summary: string; transparent?: boolean; cancelled?: boolean }): Promise<void>;
   /** How many events with this summary the server holds. */
   countEvents(summary: string): Promise<number>;
+  /** The provider keeps no change marker Parley reads (its busy-time cache then lives by a TTL). */
+  withoutChangeMark?: true;
 }
 
 const H = 3_600_000;
@@ -69,6 +71,35 @@ export function calendarContract(name: string, setup: () => Promise<ContractHarn
 
     it('fails with a ProviderError, never an empty "free" answer, for an unknown calendar', async () => {
       await expect(h.api.busy(['no-such-calendar-x'], { start: base, end: base + 24 * H })).rejects.toBeInstanceOf(ProviderError);
+    });
+
+    it('keeps its change mark while nothing changes, and moves it with every change (its own and the recruiter’s)', async () => {
+      expect(h.api.changeMark === undefined).toBe(h.withoutChangeMark === true);
+      if (!h.api.changeMark) return;
+      const mark = () => h.api.changeMark!([h.calendarId]);
+      // Timestamps are a change marker's usual grain: let each change land in a later millisecond.
+      const tick = () => new Promise((r) => setTimeout(r, 5));
+      const first = await mark();
+      expect(await mark()).toBe(first);
+      await h.api.busy([h.calendarId], { start: base, end: base + 24 * H });
+      expect(await mark()).toBe(first);
+
+      await tick();
+      await h.addForeignEvent({ start: base + 9 * H, end: base + 10 * H, summary: 'Team sync' });
+      const afterForeign = await mark();
+      expect(afterForeign).not.toBe(first);
+      await tick();
+      const ref = await h.api.createEvent(h.calendarId, event('k3', 11));
+      const afterCreate = await mark();
+      expect(afterCreate).not.toBe(afterForeign);
+      await tick();
+      await h.api.updateEvent(h.calendarId, ref, event('k3', 13));
+      const afterUpdate = await mark();
+      expect(afterUpdate).not.toBe(afterCreate);
+      await tick();
+      await h.api.deleteEvent(h.calendarId, ref);
+      expect(await mark()).not.toBe(afterUpdate);
+      await expect(h.api.changeMark(['no-such-calendar-x'])).rejects.toBeInstanceOf(ProviderError);
     });
   });
 }

@@ -274,6 +274,32 @@ export function caldavCalendar(opts: CaldavOptions): CalendarApi {
       });
     },
 
+    async changeMark(calendarIds) {
+      // RFC 6578's sync-token, or the CTag most servers also keep: both change with every change of a
+      // member of the collection. One PROPFIND (depth 0) per calendar.
+      const ids = [...new Set(calendarIds)].sort();
+      const marks = await Promise.all(
+        ids.map((id) =>
+          run(async (s) => {
+            const url = await calendarUrl(id);
+            const dav = await client(s);
+            const answers = await dav.propfind({ url, props: { 'd:sync-token': {}, 'cs:getctag': {} }, depth: '0' });
+            const entry = s.log.find((e) => e.method === 'PROPFIND');
+            if (entry?.failure) throw entry.error;
+            if (!entry || entry.status !== 207) throw s.httpError(entry ?? { method: 'PROPFIND', url });
+            const props = answers.find((a) => a.href && sameUrl(new URL(a.href, url).href, url))?.props ?? answers[0]?.props;
+            const raw: unknown = props?.syncToken ?? props?.getctag;
+            const mark = typeof raw === 'object' && raw !== null ? JSON.stringify(raw) : raw === undefined || raw === null ? '' : String(raw);
+            if (mark.trim() === '') {
+              throw new ProviderError('caldav', 'unavailable', `${displayUrl(url)} keeps no sync-token or CTag`, { reason: 'no-change-mark' });
+            }
+            return `${url} ${mark.trim()}`;
+          }),
+        ),
+      );
+      return marks.join('\n');
+    },
+
     async busy(calendarIds, range) {
       if (!Number.isFinite(range.start) || !Number.isFinite(range.end)) {
         throw new ProviderError('caldav', 'invalid', 'The busy range must have finite bounds');

@@ -151,6 +151,22 @@ export function googleCalendar(opts: GoogleCalendarOptions): CalendarApi {
       return mergeIntervals(parts.flat());
     },
 
+    async changeMark(calendarIds) {
+      // An events list answers the calendar's last modification (`updated`) beside its items: asked
+      // for nothing else, it is one small request per calendar.
+      const ids = [...new Set(calendarIds)].sort();
+      const answers = await Promise.all(
+        ids.map((id) => call(() => http.get(events(id), { searchParams: { maxResults: 1, showDeleted: 'true', fields: 'updated' } }).json<{ updated?: string }>())),
+      );
+      return ids
+        .map((id, i) => {
+          const updated = answers[i]?.updated;
+          if (!updated) throw new ProviderError('google', 'unavailable', `Google Calendar did not say when “${id}” last changed.`, { reason: 'bad-answer' });
+          return `${id} ${updated}`;
+        })
+        .join('\n');
+    },
+
     async createEvent(calendarId, input) {
       const id = googleEventId(input.key);
       const body = eventBody(input);

@@ -40,6 +40,12 @@ export interface CalendarApi {
   updateEvent(calendarId: string, ref: ExternalEvent, event: CalendarEventInput): Promise<ExternalEvent>;
   /** Deleting an event that is already gone succeeds. */
   deleteEvent(calendarId: string, ref: ExternalEvent): Promise<void>;
+  /**
+   * A short text that changes whenever anything in these calendars changes (Google's calendar
+   * `updated` time, a CalDAV collection's sync-token or CTag): one cheap request per calendar that
+   * tells a busy-time cache whether to read again. Absent where the provider has no such marker.
+   */
+  changeMark?(calendarIds: string[]): Promise<string>;
 }
 
 /**
@@ -77,6 +83,8 @@ export interface AccessTokenSource {
 export interface CalendarProvider {
   readonly id: 'local' | 'google' | 'microsoft' | 'caldav';
   busy(recruiterId: string, range: Interval): Promise<Interval[]>;
+  /** See CalendarApi.changeMark; undefined when the provider has no change marker. */
+  changeMark?(recruiterId: string): Promise<string | undefined>;
   upsertEvent(recruiterId: string, event: CalendarEventInput): Promise<void>;
   deleteEvent(recruiterId: string, key: string): Promise<void>;
 }

@@ -7,6 +7,13 @@ import { applyConference, conferenceResource, conferenceVersion, meetLink, settl
 import { eventsOf, nextEtag, token, type FakeContext } from './state.js';
 import type { FakeCalendar, FakeEvent, Method } from './types.js';
 
+/** The calendar's last modification, as the list's `updated` reports it: its latest event change (deletions included). */
+function lastModified(ctx: FakeContext, calendarId: string): string {
+  let latest = '2026-01-01T00:00:00.000Z'; // the fake's calendars were made before any test
+  for (const e of eventsOf(ctx, calendarId).values()) if (e.updated > latest) latest = e.updated;
+  return latest;
+}
+
 type TimeInput = { dateTime?: string; date?: string; timeZone?: string } | undefined;
 
 type EventBody = {
@@ -110,7 +117,7 @@ export function registerEvents(api: Hono<ApiEnv>, ctx: FakeContext) {
       .filter((e) => !q.q || `${e.summary} ${e.description ?? ''}`.toLowerCase().includes(q.q.toLowerCase()))
       .sort((a, b) => a.start - b.start);
     return c.json({
-      kind: 'calendar#events', etag: nextEtag(ctx), summary: cal.summary, updated: new Date().toISOString(), timeZone: cal.timeZone,
+      kind: 'calendar#events', etag: nextEtag(ctx), summary: cal.summary, updated: lastModified(ctx, cal.id), timeZone: cal.timeZone,
       accessRole: roleOf(cal, c.get('user').email), defaultReminders: [], nextSyncToken: token('sync'), items: items.map(eventResource),
     });
   });
