@@ -115,7 +115,8 @@ interface Entry {
   range: Interval;
   loadedAt: number;
   checkedAt: number;
-  mark: string | undefined;
+  /** The mark taken just before the read (undefined: the providers gave none). */
+  mark: Promise<string | undefined>;
   busy: Promise<Interval[]>;
   /** A mark check in flight, shared by the views that arrive meanwhile: true when nothing changed. */
   checking?: Promise<boolean>;
@@ -134,17 +135,18 @@ export function createBusyCache(
     try {
       return await source.mark?.();
     } catch {
-      return undefined; // no mark: the entry lives ttlMs, and the read below says what is wrong
+      return undefined; // no mark: the entry lives ttlMs, and the read says what is wrong
     }
   };
 
+  /** Reads and keeps the busy time; views arriving while it reads wait for the same read. */
   async function load(accountId: string, range: Interval, source: BusySource): Promise<Interval[]> {
-    // The mark is taken before the read: a change during the read moves it, so the next check reads again.
-    const mark = await markOf(source);
+    const now = clock();
     // Ask a little wider than needed, so the next views of the same horizon hit the cache.
     const wide = { start: range.start - DAY, end: range.end + 2 * DAY };
-    const busy = source.load(wide);
-    const now = clock();
+    // The mark is taken before the read: a change during the read moves it, so the next check reads again.
+    const mark = markOf(source);
+    const busy = mark.then(() => source.load(wide));
     entries.set(accountId, { range: wide, loadedAt: now, checkedAt: now, mark, busy });
     if (entries.size > 5000) entries.delete(entries.keys().next().value!);
     try {
@@ -156,10 +158,10 @@ export function createBusyCache(
   }
 
   /** Whether the entry still holds: its mark has not moved since it was read. */
-  function unchanged(entry: Entry, source: BusySource): Promise<boolean> {
+  function unchanged(entry: Entry, mark: string, source: BusySource): Promise<boolean> {
     entry.checking ??= markOf(source)
-      .then((mark) => {
-        if (mark === undefined || mark !== entry.mark) return false;
+      .then((now) => {
+        if (now !== mark) return false;
         entry.checkedAt = clock();
         return true;
       })
@@ -175,8 +177,9 @@ export function createBusyCache(
       const hit = entries.get(accountId);
       const covers = hit !== undefined && hit.range.start <= range.start && hit.range.end >= range.end;
       if (hit && covers && clock() - hit.loadedAt < maxAgeMs) {
-        if (clock() - hit.checkedAt < (hit.mark === undefined ? ttlMs : checkMs)) return within(await hit.busy, range);
-        if (hit.mark !== undefined && (await unchanged(hit, source))) return within(await hit.busy, range);
+        const mark = await hit.mark;
+        if (clock() - hit.checkedAt < (mark === undefined ? ttlMs : checkMs)) return within(await hit.busy, range);
+        if (mark !== undefined && (await unchanged(hit, mark, source))) return within(await hit.busy, range);
       }
       return load(accountId, range, source);
     },

@@ -106,6 +106,14 @@ describe('the busy-time cache', () => {
     expect(cal.state.loads).toBe(3);
   });
 
+  it('views that arrive while the first read runs wait for it instead of reading again', async () => {
+    const cache = createBusyCache(MIN, () => 0);
+    const cal = calendar();
+    const views = await Promise.all([1, 2, 3, 4, 5].map(() => cache.get('ann', range, cal.source)));
+    expect(views).toEqual(Array(5).fill([meeting(9)]));
+    expect(cal.state).toMatchObject({ loads: 1, markCalls: 1 });
+  });
+
   it('is off with a TTL of 0, and a read that fails is not kept', async () => {
     const off = createBusyCache(0);
     const cal = calendar();
