@@ -27,6 +27,8 @@ const GMAIL = OPTIONAL_SITES.find((s) => s.id === 'gmail')!;
 const INBOX = 'https://mail.google.com/mail/u/0/#inbox';
 const SIZE_BUDGET_KIB = 200;
 const INSERTS = 20;
+/** Fresh browsers per run: the longest task of one visit is a single, noisy sample. */
+const VISITS = 3;
 /** The whole browser part gives up after this long (a hung launch must not hang `npm run bench`). */
 const BROWSER_DEADLINE_MS = 120_000;
 
@@ -274,14 +276,19 @@ export async function benchContentScript(): Promise<BenchResult[]> {
   ensureBuilt();
   const sizes = bundleSizes();
   const { html, compose } = gmailInbox(100);
-  const { attach, longTasks, parleyTasks } = await withDeadline(measureInBrowser(html, compose), BROWSER_DEADLINE_MS);
+  // A whole visit is one sample of "the longest task": a few fresh browsers, so one noisy visit does not decide.
+  const visits: PageTimings[] = [];
+  for (let i = 0; i < VISITS; i++) visits.push(await withDeadline(measureInBrowser(html, compose), BROWSER_DEADLINE_MS));
+  const attach = visits.flatMap((v) => v.attach);
+  const maxOf = (list: number[]) => (list.length ? Math.max(...list) : 0);
+  const longestPerVisit = visits.map((v) => maxOf(v.longTasks)).sort((a, b) => a - b);
+  const oursPerVisit = visits.map((v) => maxOf(v.parleyTasks)).sort((a, b) => a - b);
+  const middle = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)]!;
 
   const missed = attach.filter((t) => t === null).length;
   if (missed > 0) throw new Error(`${missed} of ${attach.length} compose windows got no control within 2 s`);
   const times = (attach as number[]).sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;
-  const longest = longTasks.length ? Math.max(...longTasks) : 0;
-  const longestOurs = parleyTasks.length ? Math.max(...parleyTasks) : 0;
   return [
     ...sizes,
     {
@@ -293,17 +300,18 @@ export async function benchContentScript(): Promise<BenchResult[]> {
     },
     {
       // PerformanceObserver('longtask'), whole frame: see LONG_TASK_RECORDER. No long task at all reads as 0.
-      name: `Gmail, 100 threads + 3 drafts: longest long task (≥ 50 ms) of the frame, page load + ${INSERTS} compose windows (${longTasks.length} long tasks; page's own work included)`,
-      median_ms: round(longest),
-      p95_ms: round(longest),
-      runs: 1,
-      budget_ms: 50,
+      // The page's own parsing and layout count here too, so it carries no budget: the trace figure below
+      // is the one that says what Parley causes.
+      name: `Gmail, 100 threads + 3 drafts: longest long task (≥ 50 ms) of the frame, page load + ${INSERTS} compose windows, median and worst of ${VISITS} visits (${visits.map((v) => v.longTasks.length).join('/')} long tasks; the page's own work included)`,
+      median_ms: round(middle(longestPerVisit)),
+      p95_ms: round(maxOf(longestPerVisit)),
+      runs: VISITS,
     },
     {
-      name: `Gmail, 100 threads + 3 drafts: longest main-thread task running Parley's content script (trace: evaluation, first scan, ${INSERTS} compose windows)`,
-      median_ms: round(longestOurs),
-      p95_ms: round(longestOurs),
-      runs: 1,
+      name: `Gmail, 100 threads + 3 drafts: longest main-thread task running Parley's content script (trace: evaluation, first scan, ${INSERTS} compose windows), median and worst of ${VISITS} visits`,
+      median_ms: round(middle(oursPerVisit)),
+      p95_ms: round(maxOf(oursPerVisit)),
+      runs: VISITS,
       budget_ms: 50,
     },
   ];

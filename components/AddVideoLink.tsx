@@ -6,8 +6,15 @@ import type { Interview } from '../lib/schemas';
 import { RecipientChoice, useRecipientChoice } from './RecipientChoice';
 
 // Intl rather than luxon: the content script stays small.
-const WHEN = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
-const WHEN_WITH_ZONE = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+// Made on first use, not when the content script loads: the first Intl formatter of a page costs
+// milliseconds (ICU data), and the script's evaluation is one task on the page's main thread.
+let when: Intl.DateTimeFormat | undefined;
+let whenWithZone: Intl.DateTimeFormat | undefined;
+const WHEN = { format: (d: Date) => (when ??= new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' })).format(d) };
+const WHEN_WITH_ZONE = {
+  format: (d: Date) =>
+    (whenWithZone ??= new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' })).format(d),
+};
 /** The next full hour as a datetime-local value, in the browser's zone. */
 function nextFullHour(): string {
   const d = new Date(Date.now() + 3_600_000);
