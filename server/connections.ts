@@ -202,6 +202,7 @@ async function writableCalendar(deps: ApiDeps, calendarId: string) {
 export function connectionsDirectory(deps: ApiDeps): CalendarDirectory {
   const local = localCalendar(deps.db);
   return {
+    local,
     async forRecruiter(recruiterId) {
       const connections = await deps.db.query<ConnectionRow>(`select * from calendar_connections where recruiter_id = $1`, [recruiterId]);
       if (!connections.length) return { conflicts: [local], target: local };

@@ -8,7 +8,7 @@ import { messagePage } from '../pages/booking.js';
 import { banner, layout, type Html } from '../pages/layout.js';
 import { clientIp, rateLimit, type RateRule } from '../rate-limit.js';
 import { hashToken, newToken, TOKEN_PATTERN } from '../secrets.js';
-import { findBooking, type BookingRow } from '../services/bookings.js';
+import { BOOKING_COLUMNS, type BookingRow } from '../services/bookings.js';
 import { videoFor, type VideoView } from '../video.js';
 import { loadSettings } from './settings.js';
 
@@ -64,6 +64,8 @@ ${mine.code ? html`<dt>Your access code</dt><dd><strong>${mine.code}</strong></d
 }
 
 type Booking = BookingRow & { cancelled_by: string | null };
+/** The booking and who cancelled it, read with the link in one query. */
+const VIEW_COLUMNS = `${BOOKING_COLUMNS.split(',').map((c) => `b.${c.trim()}`).join(', ')}, b.cancelled_by`;
 
 function recruiterPage(o: { booking: Booking; zone: string; video: VideoView | null; sessions: Session[] }): Html {
   const { booking: b, zone } = o;
@@ -96,16 +98,17 @@ export function recruiterViewRoutes(deps: Deps) {
     c.header('cache-control', 'no-store');
     const token = c.req.param('token');
     if (!TOKEN_PATTERN.test(token)) return c.html(messagePage('This link is not valid', 'Check that you copied the whole link from your notification.'), 400);
-    const [link] = await deps.db.query<{ booking_id: string }>(`select booking_id from recruiter_links where token_hash = $1`, [hashToken(token)]);
-    const booking = link && (await findBooking(deps.db, link.booking_id));
+    const [booking] = await deps.db.query<Booking>(
+      `select ${VIEW_COLUMNS} from recruiter_links l join bookings b on b.id = l.booking_id where l.token_hash = $1`,
+      [hashToken(token)],
+    );
     if (!booking) return c.html(messagePage('We could not find this interview', 'It may have been deleted. Your upcoming interviews are in the Parley extension.'), 404);
     if (deps.clock() > booking.ends_at.getTime() + RECRUITER_LINK_DAYS_AFTER * 86_400_000) {
       return c.html(messagePage('This link has expired', `Links in Parley's mails open for ${RECRUITER_LINK_DAYS_AFTER} days after the interview. The interview is still in the Parley extension: click the Parley icon in your browser's toolbar.`), 410);
     }
-    const [more] = await deps.db.query<{ cancelled_by: string | null }>(`select cancelled_by from bookings where id = $1`, [booking.id]);
     const settings = await loadSettings(deps.db, booking.recruiter_id);
     return c.html(recruiterPage({
-      booking: { ...booking, cancelled_by: more?.cancelled_by ?? null },
+      booking,
       zone: settings.timeZone,
       video: await videoFor(deps, booking.id),
       sessions: await sessionsOf(deps.db, booking.id),

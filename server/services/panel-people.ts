@@ -188,28 +188,26 @@ export function createBusyCache(
 
 /**
  * A person's busy time: Parley's own calendar read from the database every time, the connected
- * calendars through `cache` (when given) with their change marks.
+ * calendars through `cache` (when given) with their change marks. Which calendars are connected is
+ * looked up only when the cache reads or checks, not on every view.
  */
 export async function busyOfAccount(deps: Pick<Deps, 'calendars'>, accountId: string, range: Interval, cache?: BusyCache): Promise<Interval[]> {
-  const { conflicts } = await deps.calendars.forRecruiter(accountId);
-  const local = conflicts.filter((c) => c.id === 'local');
-  const remote = conflicts.filter((c) => c.id !== 'local');
+  const connected = async () => (await deps.calendars.forRecruiter(accountId)).conflicts.filter((c) => c !== deps.calendars.local);
   const source: BusySource = {
-    load: async (r) => (await Promise.all(remote.map((cal) => cal.busy(accountId, r)))).flat(),
-    ...(remote.every((cal) => cal.changeMark)
-      ? {
-          mark: async () => {
-            const marks = await Promise.all(remote.map((cal) => cal.changeMark!(accountId)));
-            return marks.some((m) => m === undefined) ? undefined : marks.join('\n');
-          },
-        }
-      : {}),
+    load: async (r) => (await Promise.all((await connected()).map((cal) => cal.busy(accountId, r)))).flat(),
+    mark: async () => {
+      const remote = await connected();
+      if (!remote.every((cal) => cal.changeMark)) return undefined;
+      const marks = await Promise.all(remote.map((cal) => cal.changeMark!(accountId)));
+      // The calendars' ids are part of each mark: connecting, removing or unticking one moves it too.
+      return marks.some((m) => m === undefined) ? undefined : marks.join('\n');
+    },
   };
-  const [own, connected] = await Promise.all([
-    Promise.all(local.map((cal) => cal.busy(accountId, range))),
-    remote.length === 0 ? [] : cache ? cache.get(accountId, range, source) : source.load(range),
+  const [own, other] = await Promise.all([
+    deps.calendars.local.busy(accountId, range),
+    cache ? cache.get(accountId, range, source) : source.load(range),
   ]);
-  return [...own.flat(), ...connected];
+  return [...own, ...other];
 }
 
 export class PersonCalendarError extends Error {

@@ -1,7 +1,6 @@
 import { test as base, chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { serve, type ServerType } from '@hono/node-server';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CHROMIUM_ARGS } from '../../playwright.config';
@@ -11,6 +10,7 @@ import { openPglite } from '../../server/db';
 import type { OutboxMessage } from '../../server/mail';
 import { createMailer } from '../../server/mail';
 import { recordGrant } from '../support/chromium-grants';
+import { freePort } from '../support/ports';
 
 const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
 /** A fixture page: "x.html" from tests/fixtures/linkedin, or "dir/x.html" from tests/fixtures. */
@@ -21,17 +21,6 @@ export const fixture = (name: string) =>
 export function withEditorEmulation(html: string): string {
   const script = readFileSync(path.resolve('server/demo/editor-emulation.js'), 'utf8');
   return html.replace('<!-- parley:editor-emulation -->', () => `<script>\n${script}</script>`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 export interface Backend { url: string; parley: Parley; outbox: OutboxMessage[] }

@@ -1,9 +1,7 @@
-import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveFake } from './serve.js';
 
 /**
  * A faithful fake of the Lever Data API endpoints Parley uses, served over HTTP on 127.0.0.1
@@ -408,15 +406,8 @@ export async function startFakeLever(): Promise<FakeLever> {
   app.route('/v1', api);
   app.notFound((c) => leverError(c, 404, 'ResourceNotFound', `${c.req.method} ${new URL(c.req.url).pathname} does not exist`));
 
-  // ---------------------------------------------------------------- server
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.close = () =>
-    new Promise<void>((resolve) => {
-      (server as Server).closeAllConnections?.();
-      server.close(() => resolve());
-    });
+  const served = await serveFake(app);
+  fake.url = served.url;
+  fake.close = served.close;
   return fake;
 }

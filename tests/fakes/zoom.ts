@@ -1,10 +1,8 @@
-import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DateTime, IANAZone } from 'luxon';
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveFake } from './serve.js';
 
 /**
  * A faithful fake of the Zoom endpoints Parley uses, served over HTTP on 127.0.0.1:
@@ -349,15 +347,8 @@ export async function startFakeZoom(): Promise<FakeZoom> {
   app.route('/v2', api);
   app.notFound((c) => zoomError(c, 404, 404, 'Not Found'));
 
-  // ---------------------------------------------------------------- server
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.close = () =>
-    new Promise<void>((resolve) => {
-      (server as Server).closeAllConnections?.();
-      server.close(() => resolve());
-    });
+  const served = await serveFake(app);
+  fake.url = served.url;
+  fake.close = served.close;
   return fake;
 }

@@ -1,12 +1,12 @@
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from '@playwright/test';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { CHROMIUM_ARGS } from '../../playwright.config';
+import { freePort } from '../support/ports';
 
 /*
  * A newcomer's first run, as the README tells it, on what is committed: a fresh clone of HEAD, the
@@ -35,17 +35,6 @@ function newcomerEnv(port: number): NodeJS.ProcessEnv {
   }
   // The local npm cache makes the install quick; nothing else changes what `npm install` does.
   return { ...env, PORT: String(port), npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 }
 
 const run = {

@@ -143,7 +143,7 @@ describe("a person's busy time", () => {
       upsertEvent: async () => undefined,
       deleteEvent: async () => undefined,
     };
-    const calendars: CalendarDirectory = { forRecruiter: async () => ({ conflicts: [local, connected], target: local }) };
+    const calendars: CalendarDirectory = { local, forRecruiter: async () => ({ conflicts: [local, connected], target: local }) };
     return { deps: { calendars }, own };
   }
   const connected = (cal: ReturnType<typeof calendar>, withMark: boolean): CalendarProvider => ({

@@ -1,13 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../server/db.js';
+import { freePort } from '../support/ports.js';
 
 /*
  * `npm run server` as real processes (`node --import tsx server/main.ts`, so that a signal reaches
@@ -128,14 +128,6 @@ describe.skipIf(!url)('several processes on one Postgres (skipped: set DATABASE_
     await admin.query(`drop schema if exists ${schema} cascade`);
     await admin.close();
   });
-
-  async function freePort(): Promise<number> {
-    const srv = createServer();
-    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-    const { port } = srv.address() as { port: number };
-    await new Promise((resolve) => srv.close(resolve));
-    return port;
-  }
 
   async function parley(workers: number, port?: number) {
     const p = port ?? (await freePort());

@@ -97,5 +97,7 @@ export class CalendarUnavailableError extends Error {
 
 /** Which calendars count for a recruiter's conflicts and which one receives new events. */
 export interface CalendarDirectory {
+  /** Parley's own calendar, which always counts for conflicts (read from the database). */
+  readonly local: CalendarProvider;
   forRecruiter(recruiterId: string): Promise<{ conflicts: CalendarProvider[]; target: CalendarProvider }>;
 }

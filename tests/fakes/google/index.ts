@@ -1,8 +1,6 @@
-import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { serveFake } from '../serve.js';
 import { createCalendarApi } from './calendar.js';
 import { apiError, notFound } from './envelopes.js';
 import { registerEvents } from './events.js';
@@ -117,15 +115,8 @@ export async function startFakeGoogle(opts: { email?: string } = {}): Promise<Fa
   app.notFound((c) => notFound(c));
   app.onError((err, c) => apiError(c, 500, 'backendError', `Backend Error (${err.message})`));
 
-  // ---------------------------------------------------------------- server
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.close = () =>
-    new Promise<void>((resolve) => {
-      (server as Server).closeAllConnections?.();
-      server.close(() => resolve());
-    });
+  const served = await serveFake(app);
+  fake.url = served.url;
+  fake.close = served.close;
   return fake;
 }

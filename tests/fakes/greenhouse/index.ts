@@ -1,8 +1,6 @@
-import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveFake } from '../serve.js';
 import { registerActivity } from './activity.js';
 import { registerBasicAuth, registerBearerAuth, registerTokenEndpoint } from './auth.js';
 import { registerCandidates } from './candidates.js';
@@ -115,15 +113,8 @@ export async function startFakeGreenhouse(): Promise<FakeGreenhouse> {
   app.route('/v3', v3);
   app.notFound((c) => notFound(c));
 
-  // ---------------------------------------------------------------- server
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.close = () =>
-    new Promise<void>((resolve) => {
-      (server as Server).closeAllConnections?.();
-      server.close(() => resolve());
-    });
+  const served = await serveFake(app);
+  fake.url = served.url;
+  fake.close = served.close;
   return fake;
 }

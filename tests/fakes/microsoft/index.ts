@@ -1,7 +1,6 @@
-import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { serveFake } from '../serve.js';
 import { registerCalendars } from './calendar.js';
 import { registerEvents } from './events.js';
 import { registerFallback, registerProfile } from './graph.js';
@@ -118,11 +117,7 @@ export async function startFakeMicrosoft(opts: { email?: string; displayName?: s
       for (const t of state.refreshTokens.values()) t.revoked = true;
     },
     issueAccessToken: (scopes = ['User.Read', 'Calendars.ReadWrite']) => issueAccess(ctx, scopes),
-    close: () =>
-      new Promise<void>((resolve) => {
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-        server.close(() => resolve());
-      }),
+    close: async () => undefined,
   };
   const ctx: FakeContext = { fake, state, url: '' };
 
@@ -135,10 +130,9 @@ export async function startFakeMicrosoft(opts: { email?: string; displayName?: s
   registerEvents(app, ctx);
   registerFallback(app);
 
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-  });
-  ctx.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.url = ctx.url;
+  const served = await serveFake(app);
+  ctx.url = served.url;
+  fake.url = served.url;
+  fake.close = served.close;
   return fake;
 }
